@@ -1,0 +1,86 @@
+"""The actions a member may be allowed, and the built-in role templates made of them.
+
+Action names are part of the published API (``me/`` lists them, ``access/explain/`` takes one).
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+# key -> a phrase that completes "allowed to ..." in explanations.
+ACTIONS = {
+    "submit_ticket": _("submit requests"),
+    "view_ticket": _("see tickets"),
+    "reply_public": _("reply publicly to requesters"),
+    "add_internal_note": _("write internal notes"),
+    "assign_ticket": _("assign tickets"),
+    "change_ticket_status": _("change the status of tickets"),
+    "view_people": _("see the people directory"),
+    "manage_people": _("invite, approve and deactivate people"),
+    "change_role": _("change people's roles"),
+    "manage_joining_rules": _("change the joining rules"),
+    "manage_queues": _("manage queues and who works them"),
+    "manage_articles": _("write and publish articles"),
+    "view_metrics": _("see the helpdesk's metrics"),
+    "view_audit_log": _("read the audit log"),
+    "manage_settings": _("change the helpdesk's settings"),
+}
+
+# How far a role sees tickets: its own requests, the queues it works, or everything.
+SCOPE_OWN = "own"
+SCOPE_QUEUES = "queues"
+SCOPE_ALL = "all"
+SCOPES = [
+    (SCOPE_OWN, _("Their own requests (and their organization's where shared)")),
+    (SCOPE_QUEUES, _("Tickets in the queues they work")),
+    (SCOPE_ALL, _("Every ticket of the helpdesk")),
+]
+
+_STAFF = [
+    "submit_ticket",
+    "view_ticket",
+    "reply_public",
+    "add_internal_note",
+    "assign_ticket",
+    "change_ticket_status",
+    "view_people",
+]
+
+BUILTIN_ROLES = {
+    "admin": {
+        "name": _("Admin"),
+        "scope": SCOPE_ALL,
+        "permissions": list(ACTIONS),
+        "description": _(
+            "Runs the helpdesk: sets the joining rules, invites, approves and deactivates "
+            "people, assigns roles, manages queues, articles and settings, and sees every "
+            "ticket and every figure."
+        ),
+    },
+    "supervisor": {
+        "name": _("Supervisor"),
+        "scope": SCOPE_ALL,
+        "permissions": [*_STAFF, "manage_queues", "manage_articles", "view_metrics"],
+        "description": _(
+            "Leads the agents: sees and works every ticket, assigns work, manages queues and "
+            "articles, and reads the metrics. Cannot change roles, joining rules or settings."
+        ),
+    },
+    "agent": {
+        "name": _("Agent"),
+        "scope": SCOPE_QUEUES,
+        "permissions": list(_STAFF),
+        "description": _(
+            "Works tickets in the queues granted to them: replies to requesters, writes "
+            "internal notes, takes and assigns tickets and changes their status. Sees the "
+            "people directory, not the metrics of others."
+        ),
+    },
+    "customer": {
+        "name": _("Customer"),
+        "scope": SCOPE_OWN,
+        "permissions": ["submit_ticket", "view_ticket"],
+        "description": _(
+            "Submits requests in the portal and follows their own (and their organization's, "
+            "where the helpdesk shares them). Never sees internal notes or other customers."
+        ),
+    },
+}

@@ -1,0 +1,42 @@
+from django.http import Http404
+
+from .access import Refused
+from .models import Tenant
+from .services import resolve_membership, touch_last_seen
+from .views_access import render_refusal
+
+
+class TenantMiddleware:
+    """Resolves the tenant of a /t/<slug>/ page once, for the whole request.
+
+    Sets ``request.tenant`` and ``request.membership`` (None for non-members; a pending or
+    deactivated membership is kept so that refusals can say why). API views resolve the
+    same way in TenantScopedViewSet, after DRF has authenticated a token.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        request.tenant = None
+        request.membership = None
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        slug = view_kwargs.get("slug")
+        if slug is None or not request.path_info.startswith("/t/"):
+            return None
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            raise Http404
+        request.tenant = tenant
+        request.membership = resolve_membership(tenant=tenant, user=request.user)
+        if request.membership is not None and request.membership.is_active:
+            touch_last_seen(membership=request.membership)
+        return None
+
+    def process_exception(self, request, exception):
+        """A service or view that calls accounts.access.ensure gets its refusal rendered."""
+        if isinstance(exception, Refused):
+            return render_refusal(request, exception.decision)
+        return None

@@ -1,0 +1,228 @@
+from __future__ import annotations
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
+from .tenancy import TenantOwned, TenantQuerySet
+
+
+class Tenant(models.Model):
+    """One helpdesk. Tenants are public by slug: each has a portal people can find."""
+
+    name = models.CharField(_("name"), max_length=120)
+    slug = models.SlugField(_("slug"), max_length=60, unique=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC")
+    agents_work_all_queues = models.BooleanField(
+        _("agents work every queue"),
+        default=False,
+        help_text=_("Otherwise each agent works only the queues granted to them."),
+    )
+    customers_see_organization_tickets = models.BooleanField(
+        _("customers see their organization's requests"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        # E-mail is the login and is compared case-insensitively.
+        return self.get(email__iexact=username)
+
+    def create_user(self, email, password=None, **extra):
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email, password=None, **extra):
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person, global to the installation; what they may do is per tenant (Membership)."""
+
+    email = models.EmailField(_("email"), max_length=254, unique=True)
+    name = models.CharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(_("language"), max_length=8, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["name"]
+
+    class Meta:
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
+
+    def __str__(self):
+        return self.name or self.email
+
+    def get_full_name(self):
+        return self.name or self.email
+
+    def get_short_name(self):
+        return (self.name or self.email).split(" ")[0]
+
+
+class Organization(TenantOwned):
+    """A customer company inside a tenant."""
+
+    name = models.CharField(_("name"), max_length=160)
+    domain = models.CharField(_("e-mail domain"), max_length=120, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "name"], name="organization_name_unique")
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Role(TenantOwned):
+    """A role template: which actions it allows and how far it sees tickets."""
+
+    key = models.SlugField(_("key"), max_length=40)
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    permissions = models.JSONField(_("permissions"), default=list)
+    scope = models.CharField(_("ticket scope"), max_length=10, choices=SCOPES, default=SCOPE_OWN)
+    is_builtin = models.BooleanField(default=False, editable=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
+
+    def __str__(self):
+        return str(self.name)
+
+    def allows(self, action: str) -> bool:
+        return action in self.permissions
+
+    @property
+    def is_staff(self) -> bool:
+        return self.scope != SCOPE_OWN
+
+    def permission_labels(self):
+        return [ACTIONS[a] for a in ACTIONS if a in self.permissions]
+
+
+class MembershipQuerySet(TenantQuerySet):
+    def active(self):
+        return self.filter(status=Membership.Status.ACTIVE)
+
+    def staff(self):
+        return self.exclude(role__scope=SCOPE_OWN)
+
+    def admins(self):
+        return self.active().filter(role__key="admin")
+
+
+class Membership(TenantOwned):
+    """A user's place in one tenant: their role, organization and standing."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending approval")
+        ACTIVE = "active", _("Active")
+        DEACTIVATED = "deactivated", _("Deactivated")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="memberships")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="members"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
+    joined_at = models.DateTimeField(default=timezone.now)
+    last_seen_at = models.DateTimeField(null=True, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique")]
+        indexes = [
+            # People directory: one tenant's members filtered by status.
+            models.Index(fields=["tenant", "status"], name="membership_directory"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} @ {self.tenant_id} ({self.role.key})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def is_admin(self) -> bool:
+        return self.is_active and self.role.key == "admin"
+
+    @property
+    def is_staff(self) -> bool:
+        return self.is_active and self.role.is_staff
+
+    @property
+    def sees_all_tickets(self) -> bool:
+        return self.role.scope == SCOPE_ALL
+
+    @property
+    def works_queues(self) -> bool:
+        return self.role.scope == SCOPE_QUEUES
+
+
+class AuditEntryQuerySet(TenantQuerySet):
+    # Append-only: the audit log cannot be rewritten through the ORM's bulk paths either.
+    def update(self, **kwargs):
+        raise PermissionError("The audit log is append-only.")
+
+    def delete(self):
+        raise PermissionError("The audit log is append-only.")
+
+
+class AuditEntry(TenantOwned):
+    """Who changed what, when, before and after. Written once by record_audit, never edited."""
+
+    actor = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField(max_length=60)
+    target_type = models.CharField(max_length=40)
+    target_id = models.CharField(max_length=40, blank=True)
+    target_repr = models.CharField(max_length=200, blank=True)
+    before = models.JSONField(null=True, blank=True)
+    after = models.JSONField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["tenant", "-created_at"], name="audit_recent")]
+
+    def __str__(self):
+        return f"{self.action} {self.target_repr}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise PermissionError("The audit log is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("The audit log is append-only.")

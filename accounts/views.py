@@ -1,0 +1,62 @@
+from django.conf import settings
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.views.decorators.http import require_POST
+
+from .forms import ThrottledLoginForm
+from .models import Membership
+from .views_access import member_required
+
+
+class LoginView(auth_views.LoginView):
+    form_class = ThrottledLoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        language = form.get_user().language
+        if language:
+            response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
+        return response
+
+
+@login_required
+def home(request):
+    """After sign-in: straight into the only helpdesk, or a picker for people in several."""
+    memberships = list(
+        Membership.objects.filter(user=request.user)
+        .exclude(status=Membership.Status.DEACTIVATED)
+        .select_related("tenant", "role")
+        .order_by("tenant__name")
+    )
+    if len(memberships) == 1:
+        return redirect("tenant_home", slug=memberships[0].tenant.slug)
+    return render(request, "accounts/picker.html", {"memberships": memberships})
+
+
+@member_required()
+def tenant_home(request, slug):
+    """A tenant's front door: the portal for customers, the workspace for staff."""
+    if request.membership.is_staff:
+        return redirect("tickets:workspace", slug=slug)
+    return redirect("tickets:portal", slug=slug)
+
+
+@require_POST
+def set_language(request):
+    """Switch the language of the pages, and remember it for a signed-in person."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not next_url.startswith("/") or next_url.startswith("//"):
+        next_url = "/"
+    response = redirect(next_url)
+    if translation.check_for_language(language):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+        )
+        if request.user.is_authenticated:
+            request.user.language = language
+            request.user.save(update_fields=["language"])
+    return response

@@ -1,0 +1,40 @@
+"""Page-side doors: a view states the action it needs; refusals render the reasons."""
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import render
+
+from .access import Decision, decide
+
+
+def render_refusal(request, decision: Decision, status: int = 403):
+    return render(request, "accounts/refused.html", {"decision": decision}, status=status)
+
+
+def member_required(action: str | None = None):
+    """A tenant page for active members, optionally only those allowed ``action``.
+
+    Non-members, pending and deactivated members see why they are refused.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            member = request.membership
+            if action is not None:
+                decision = decide(member, action)
+            elif member is None or not member.is_active:
+                # Pending and deactivated members get the same words as any other refusal.
+                decision = decide(member, "view_ticket")
+            else:
+                decision = Decision(True)
+            if not decision.allowed:
+                return render_refusal(request, decision)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator

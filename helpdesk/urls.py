@@ -1,0 +1,22 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
+
+from accounts.api import ObtainTokenView
+from accounts.views import tenant_home
+
+# Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
+# resolved once per request: accounts.middleware.TenantMiddleware (pages) and
+# helpdesk.api.TenantScopedViewSet (API).
+TENANT_APPS = ["accounts", "tickets", "metrics", "knowledge"]
+
+urlpatterns = [
+    path("", include("accounts.urls_auth")),
+    path("admin/", admin.site.urls),
+    path("t/<slug:slug>/", tenant_home, name="tenant_home"),
+    *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
+    path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    *[path("api/v1/t/<slug:slug>/", include(f"{app}.api_urls")) for app in TENANT_APPS],
+]

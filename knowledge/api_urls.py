@@ -1,0 +1,3 @@
+"""API endpoints of knowledge, under /api/v1/t/<slug>/."""
+
+urlpatterns: list = []

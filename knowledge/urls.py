@@ -1,0 +1,5 @@
+"""Pages of knowledge, under /t/<slug>/."""
+
+app_name = "knowledge"
+
+urlpatterns: list = []

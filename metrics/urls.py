@@ -1,0 +1,5 @@
+"""Pages of metrics, under /t/<slug>/."""
+
+app_name = "metrics"
+
+urlpatterns: list = []

@@ -1,0 +1,105 @@
+"""The cast, in two helpdesks.
+
+acme: ada (admin), sam (supervisor), alice (agent, works Billing), olga (agent, works
+nothing), bob and carol (customers of the organization Acme Co), pete (pending sign-up).
+globex: mallory (admin of globex), with her own queue and ticket.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from accounts.models import Membership, Organization
+
+from .factories import PASSWORD, make_member, make_queue, make_tenant, make_ticket
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def acme(db):
+    return make_tenant("acme")
+
+
+@pytest.fixture
+def globex(db):
+    return make_tenant("globex")
+
+
+@pytest.fixture
+def acme_co(acme):
+    return Organization.objects.create(tenant=acme, name="Acme Co", domain="acme.test")
+
+
+@pytest.fixture
+def ada(acme):
+    return make_member(acme, "ada@acme.test", "admin", name="Ada Admin")
+
+
+@pytest.fixture
+def sam(acme):
+    return make_member(acme, "sam@acme.test", "supervisor", name="Sam Supervisor")
+
+
+@pytest.fixture
+def alice(acme):
+    return make_member(acme, "alice@acme.test", "agent", name="Alice Agent")
+
+
+@pytest.fixture
+def olga(acme):
+    return make_member(acme, "olga@acme.test", "agent", name="Olga Other")
+
+
+@pytest.fixture
+def bob(acme, acme_co):
+    return make_member(acme, "bob@acme.test", "customer", name="Bob Buyer", organization=acme_co)
+
+
+@pytest.fixture
+def carol(acme, acme_co):
+    return make_member(acme, "carol@acme.test", "customer", name="Carol Chen", organization=acme_co)
+
+
+@pytest.fixture
+def pete(acme):
+    return make_member(
+        acme, "pete@pending.test", "customer", name="Pete Pending", status=Membership.Status.PENDING
+    )
+
+
+@pytest.fixture
+def mallory(globex):
+    return make_member(globex, "mallory@globex.test", "admin", name="Mallory")
+
+
+@pytest.fixture
+def billing(acme, alice):
+    return make_queue(acme, "Billing", alice.user)
+
+
+@pytest.fixture
+def acme_ticket(acme, bob, billing):
+    return make_ticket(acme, bob.user, billing, subject="Charged twice")
+
+
+@pytest.fixture
+def globex_queue(globex, mallory):
+    return make_queue(globex, "Globex queue", mallory.user)
+
+
+@pytest.fixture
+def globex_ticket(globex, mallory, globex_queue):
+    return make_ticket(globex, mallory.user, globex_queue, subject="Globex secret")
+
+
+@pytest.fixture
+def api():
+    return APIClient()
+
+
+def login_api(api: APIClient, membership):
+    api.force_authenticate(membership.user)
+    return api

@@ -1,0 +1,98 @@
+"""Nothing of one tenant reaches another, by any URL or id.
+
+These walk every URL of the project, so pages and endpoints added later are covered too.
+"""
+
+import re
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from accounts.models import Membership
+
+SECRETS = ["Globex secret", "mallory@globex.test", "Globex queue"]
+
+
+def _patterns(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            yield from _patterns(entry, prefix + str(entry.pattern))
+        elif isinstance(entry, URLPattern):
+            yield prefix + str(entry.pattern)
+
+
+def tenant_routes():
+    return sorted({p for p in _patterns() if "<slug:slug>" in p})
+
+
+def _fill(route: str, slug: str, value) -> str:
+    path = route.replace("^", "").replace("$", "").replace("<slug:slug>", slug)
+    path = re.sub(r"<(?:int|str|slug|uuid|path):\w+>", str(value), path)
+    return "/" + path
+
+
+@pytest.fixture
+def cast(acme, ada, alice, bob, billing, acme_ticket, globex_ticket, mallory):
+    return globex_ticket
+
+
+def test_every_tenant_route_is_walked():
+    routes = tenant_routes()
+    assert any(r.startswith("api/v1/t/") for r in routes)
+    assert any(r.startswith("t/") for r in routes)
+
+
+@pytest.mark.parametrize("role", ["ada", "alice", "bob"])
+def test_acme_members_reach_nothing_of_globex_by_any_id(
+    client, cast, globex_queue, mallory, role, request
+):
+    member = request.getfixturevalue(role)
+    client.force_login(member.user)
+    ids = {cast.pk, cast.number, globex_queue.pk, mallory.user.pk, mallory.pk}
+    for route in tenant_routes():
+        for value in ids:
+            response = client.get(_fill(route, "acme", value))
+            assert response.status_code < 500, route
+            body = response.content.decode(errors="ignore")
+            for secret in SECRETS:
+                assert secret not in body, f"{route} with id {value} leaked {secret!r}"
+
+
+def test_non_member_gets_no_page_or_api_of_another_tenant(client, cast, alice):
+    client.force_login(alice.user)
+    for route in tenant_routes():
+        response = client.get(_fill(route, "globex", cast.pk))
+        assert response.status_code in (302, 403, 404, 405), route
+        body = response.content.decode(errors="ignore")
+        for secret in SECRETS:
+            assert secret not in body, route
+
+
+def test_api_refuses_non_member_with_403_and_reason(api, alice, globex):
+    api.force_authenticate(alice.user)
+    response = api.get("/api/v1/t/globex/me/")
+    assert response.status_code == 403
+    assert "not a member" in response.json()["detail"]
+
+
+def test_page_refuses_non_member_and_says_why(client, alice, globex):
+    client.force_login(alice.user)
+    response = client.get("/t/globex/workspace/")
+    assert response.status_code == 403
+    assert "not a member of this helpdesk" in response.content.decode()
+
+
+def test_unknown_tenant_is_404(client, alice):
+    client.force_login(alice.user)
+    assert client.get("/t/no-such-helpdesk/workspace/").status_code == 404
+
+
+def test_deactivated_member_is_refused_everywhere(client, api, bob, acme_ticket):
+    Membership.objects.filter(pk=bob.pk).update(status=Membership.Status.DEACTIVATED)
+    client.force_login(bob.user)
+    response = client.get("/t/acme/portal/")
+    assert response.status_code == 403
+    assert "deactivated" in response.content.decode()
+    api.force_authenticate(bob.user)
+    assert api.get("/api/v1/t/acme/me/").json()["permissions"] == []

@@ -1,0 +1,53 @@
+"""The ticket part of accounts.access.decide: may this member act on this ticket, and why."""
+
+from django.utils.translation import gettext as _
+
+from accounts.models import Membership
+
+from .models import Queue, Ticket
+
+
+def works_queue(member: Membership, queue: Queue | None) -> bool:
+    if queue is None:
+        return False
+    return Queue.objects.worked_by(member).filter(pk=queue.pk).exists()
+
+
+def ticket_rule(member: Membership, action: str, ticket: Ticket):
+    """(allowed, reason[, can_request]) for one ticket; mirrors TicketQuerySet.visible_to."""
+    if member.sees_all_tickets:
+        return True, _("As %(role)s you see every ticket of this helpdesk.") % {
+            "role": member.role.name
+        }
+    if member.works_queues:
+        if member.tenant.agents_work_all_queues:
+            return True, _("Agents of this helpdesk work every queue.")
+        if works_queue(member, ticket.queue):
+            return True, _("You see this ticket because you work the %(queue)s queue.") % {
+                "queue": ticket.queue.name
+            }
+        if ticket.assignee_id == member.user_id:
+            return True, _("You see this ticket because it is assigned to you.")
+        if ticket.queue is None:
+            return (
+                False,
+                _("This ticket is in no queue, and you work only the queues granted to you."),
+                False,
+            )
+        return (
+            False,
+            _("You don't work the %(queue)s queue, where this ticket is.")
+            % {"queue": ticket.queue.name},
+            True,
+        )
+    if ticket.requester_id == member.user_id:
+        return True, _("You see this ticket because you requested it.")
+    if (
+        member.tenant.customers_see_organization_tickets
+        and member.organization_id
+        and ticket.organization_id == member.organization_id
+    ):
+        return True, _(
+            "You see this ticket because %(org)s shares its requests with its members."
+        ) % {"org": member.organization.name}
+    return False, _("This ticket was requested by someone else."), False

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class TicketsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "tickets"
+
+    def ready(self):
+        from accounts.access import register_object_rule
+
+        from .access import ticket_rule
+        from .models import Ticket
+
+        register_object_rule(Ticket, ticket_rule)

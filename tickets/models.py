@@ -1,0 +1,297 @@
+from __future__ import annotations
+
+from typing import ClassVar
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from guardian.shortcuts import get_objects_for_user
+
+from accounts.models import Membership, Organization
+from accounts.tenancy import TenantOwned, TenantQuerySet
+
+
+class QueueQuerySet(TenantQuerySet):
+    def worked_by(self, member: Membership):
+        """Queues the member works: all for supervisors/admins or where the tenant says so."""
+        queues = self.for_tenant(member.tenant)
+        if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+            return queues
+        # Guardian holds the grant; QueueGrant only adds who granted it and its expiry.
+        return get_objects_for_user(
+            member.user, "tickets.work_queue", klass=queues, accept_global_perms=False
+        )
+
+
+class Queue(TenantOwned):
+    name = models.CharField(_("name"), max_length=80)
+    description = models.TextField(_("description"), blank=True)
+    is_public = models.BooleanField(
+        _("offered in the portal"),
+        default=True,
+        help_text=_("Customers may choose this queue when they submit a request."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = QueueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        permissions = [("work_queue", "Work tickets in this queue")]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="queue_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class QueueGrant(TenantOwned):
+    """A member works a queue. Mirrors guardian's ``work_queue`` object permission, adding
+    who granted it and when it expires (an expired grant is removed by a Celery job)."""
+
+    queue = models.ForeignKey(Queue, on_delete=models.CASCADE, related_name="grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    granted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["queue", "user"], name="queue_grant_unique")]
+        indexes = [
+            # The expiry job: grants whose time has come.
+            models.Index(
+                fields=["expires_at"],
+                name="queue_grant_expiry",
+                condition=Q(expires_at__isnull=False),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.user} works {self.queue}"
+
+
+class Tag(TenantOwned):
+    name = models.CharField(max_length=50)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["tenant", "name"], name="tag_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+
+class TicketQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership):
+        """Tickets this member may see: the same rule as tickets.access.ticket_rule."""
+        tickets = self.for_tenant(member.tenant)
+        if not member.is_active:
+            return tickets.none()
+        if member.sees_all_tickets:
+            return tickets
+        if member.works_queues:
+            if member.tenant.agents_work_all_queues:
+                return tickets
+            return tickets.filter(
+                Q(queue__in=Queue.objects.worked_by(member).values("pk"))
+                | Q(assignee_id=member.user_id)
+            )
+        own = Q(requester_id=member.user_id)
+        if member.tenant.customers_see_organization_tickets and member.organization_id:
+            own |= Q(organization_id=member.organization_id)
+        return tickets.filter(own)
+
+    def open(self):
+        return self.exclude(status__in=[Ticket.Status.SOLVED, Ticket.Status.CLOSED])
+
+    def with_list_columns(self):
+        return self.select_related("requester", "assignee", "queue", "organization")
+
+
+class Ticket(TenantOwned):
+    class Status(models.TextChoices):
+        NEW = "new", _("New")
+        OPEN = "open", _("Open")
+        PENDING = "pending", _("Pending")
+        SOLVED = "solved", _("Solved")
+        CLOSED = "closed", _("Closed")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
+
+    NEXT_STATUSES: ClassVar[dict[str, set[str]]] = {
+        Status.NEW: {Status.OPEN, Status.PENDING, Status.SOLVED},
+        Status.OPEN: {Status.PENDING, Status.SOLVED},
+        Status.PENDING: {Status.OPEN, Status.SOLVED},
+        Status.SOLVED: {Status.OPEN, Status.CLOSED},
+        Status.CLOSED: set(),
+    }
+    UNSOLVED = (Status.NEW, Status.OPEN, Status.PENDING)
+
+    number = models.PositiveIntegerField()  # per tenant, shown to people
+    subject = models.CharField(_("subject"), max_length=200)
+    description = models.TextField(_("description"), max_length=50_000)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.NEW)
+    priority = models.CharField(max_length=10, choices=Priority.choices, default=Priority.NORMAL)
+    queue = models.ForeignKey(
+        Queue, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="requested_tickets"
+    )
+    # The requester's organization when the ticket was opened: history and metrics per company.
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="tickets"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_tickets",
+    )
+    tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    first_response_at = models.DateTimeField(null=True, blank=True)  # first public staff reply
+    solved_at = models.DateTimeField(null=True, blank=True)  # first time solved
+    reopened_count = models.PositiveIntegerField(default=0)
+
+    objects = TicketQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "number"], name="ticket_number_unique")
+        ]
+        indexes = [
+            # Workspace and portal lists: a tenant's tickets by status, newest first.
+            models.Index(fields=["tenant", "status", "-created_at"], name="ticket_inbox"),
+            # "Recently updated" view.
+            models.Index(fields=["tenant", "-updated_at"], name="ticket_recent"),
+            # Agent views: my tickets / a queue's tickets.
+            models.Index(fields=["tenant", "assignee", "status"], name="ticket_assignee"),
+            models.Index(fields=["tenant", "queue", "status"], name="ticket_queue"),
+            # Portal and incident history: one requester's tickets.
+            models.Index(fields=["tenant", "requester", "-created_at"], name="ticket_requester"),
+            models.Index(fields=["tenant", "organization", "-created_at"], name="ticket_org"),
+        ]
+
+    def __str__(self):
+        return f"#{self.number} {self.subject}"
+
+    def can_move_to(self, status: str) -> bool:
+        return status in self.NEXT_STATUSES[self.status]
+
+    @property
+    def is_solved(self) -> bool:
+        return self.status in (self.Status.SOLVED, self.Status.CLOSED)
+
+
+class Comment(TenantOwned):
+    """A public reply or an internal note (``is_public=False``: staff only, never a customer)."""
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    body = models.TextField(max_length=50_000)
+    is_public = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["ticket", "created_at"], name="comment_timeline")]
+
+    def __str__(self):
+        return f"{'reply' if self.is_public else 'note'} on {self.ticket_id}"
+
+
+class TicketEvent(TenantOwned):
+    """Every change to a ticket, with who and when: the timeline and the metrics' history."""
+
+    class Kind(models.TextChoices):
+        CREATED = "created", _("created")
+        STATUS = "status", _("status changed")
+        PRIORITY = "priority", _("priority changed")
+        QUEUE = "queue", _("queue changed")
+        ASSIGNEE = "assignee", _("assignee changed")
+        TAGS = "tags", _("tags changed")
+        REPLY = "reply", _("public reply")
+        NOTE = "note", _("internal note")
+        RATED = "rated", _("rated")
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    old_value = models.CharField(max_length=200, blank=True)
+    new_value = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [
+            models.Index(fields=["ticket", "created_at"], name="event_timeline"),
+            # Incremental metrics: what changed in a tenant since the last run.
+            models.Index(fields=["tenant", "created_at"], name="event_recent"),
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.old_value}->{self.new_value}"
+
+
+class Rating(TenantOwned):
+    """The requester's satisfaction with a solved ticket: one per ticket, a second replaces it."""
+
+    ticket = models.OneToOneField(Ticket, on_delete=models.CASCADE, related_name="rating")
+    score = models.PositiveSmallIntegerField()
+    comment = models.TextField(blank=True, max_length=5000)
+    # The agent who held the ticket when it was rated: kudos and per-agent CSAT.
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="ratings_received",
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(score__gte=1, score__lte=5), name="rating_score_range"
+            )
+        ]
+        indexes = [models.Index(fields=["tenant", "updated_at"], name="rating_recent")]
+
+    def __str__(self):
+        return f"{self.score}/5 for {self.ticket_id}"
+
+
+def attachment_path(instance, filename):
+    return f"attachments/{instance.tenant_id}/{instance.ticket_id}/{filename}"
+
+
+class Attachment(TenantOwned):
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
+    comment = models.ForeignKey(
+        Comment, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(upload_to=attachment_path, max_length=300)
+    filename = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return self.filename
