@@ -50,7 +50,8 @@ def action_label(action: str) -> str:
 def decide(member: Membership | None, action: str, obj=None) -> Decision:
     if action not in ACTIONS:
         return Decision(
-            False, [_("“%(action)s” is not an action of this helpdesk.") % {"action": action}]
+            False,
+            [_("“%(action)s” is not an action of this helpdesk.") % {"action": action}],
         )
     label = action_label(action)
     if member is None:
@@ -70,7 +71,10 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
     if member.status == Membership.Status.DEACTIVATED:
         return Decision(
             False,
-            [_("Your access to %(tenant)s was deactivated by an admin.") % {"tenant": tenant}],
+            [
+                _("Your access to %(tenant)s was deactivated by an admin.")
+                % {"tenant": tenant}
+            ],
         )
     role = member.role
     if not role.allows(action):
@@ -83,7 +87,8 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
             can_request=True,
         )
     reasons = [
-        _("Your role, %(role)s, allows you to %(label)s.") % {"role": role.name, "label": label}
+        _("Your role, %(role)s, allows you to %(label)s.")
+        % {"role": role.name, "label": label}
     ]
     if obj is None:
         return Decision(True, reasons)
@@ -94,7 +99,9 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
         return Decision(True, reasons)
     allowed, reason, *rest = rule(member, action, obj)
     return Decision(
-        allowed, [*reasons, reason] if allowed else [reason], can_request=bool(rest and rest[0])
+        allowed,
+        [*reasons, reason] if allowed else [reason],
+        can_request=bool(rest and rest[0]),
     )
 
 

@@ -15,7 +15,9 @@ from .access import permissions_of
 
 class TokenInput(serializers.Serializer):
     email = serializers.EmailField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
+    password = serializers.CharField(
+        style={"input_type": "password"}, trim_whitespace=False
+    )
 
 
 class TokenOutput(serializers.Serializer):

@@ -38,10 +38,16 @@ class DemoContext:
     people: dict[str, User] = field(default_factory=dict)  # by e-mail
     memberships: dict[str, Membership] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
-    extra: dict = field(default_factory=dict)  # anything a later step needs from an earlier one
+    extra: dict = field(
+        default_factory=dict
+    )  # anything a later step needs from an earlier one
 
     def by_role(self, role: str) -> list[User]:
-        return [self.people[e] for e, _n, r, _o in DEMO_PEOPLE if r == role and e in self.people]
+        return [
+            self.people[e]
+            for e, _n, r, _o in DEMO_PEOPLE
+            if r == role and e in self.people
+        ]
 
     @staticmethod
     def remove_demo():
@@ -57,7 +63,10 @@ def seed(ctx: DemoContext) -> str:
     tenant.save(update_fields=["customers_see_organization_tickets"])
     ctx.tenant = tenant
     roles = {r.key: r for r in Role.objects.for_tenant(tenant)}
-    for org_name, domain in [("Acme Corp", "acme.example"), ("Globex", "globex.example")]:
+    for org_name, domain in [
+        ("Acme Corp", "acme.example"),
+        ("Globex", "globex.example"),
+    ]:
         ctx.organizations[org_name] = Organization.objects.create(
             tenant=tenant, name=org_name, domain=domain
         )
@@ -74,7 +83,8 @@ def seed(ctx: DemoContext) -> str:
         # Tenure varies so that people analytics have something to compare.
         joined = now - timedelta(days=400 - index * 35)
         Membership.objects.filter(pk=membership.pk).update(
-            joined_at=joined, last_seen_at=now - timedelta(hours=ctx.rng.randint(1, 200))
+            joined_at=joined,
+            last_seen_at=now - timedelta(hours=ctx.rng.randint(1, 200)),
         )
         ctx.people[email] = user
         ctx.memberships[email] = membership

@@ -19,12 +19,17 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail and password do not match an account."),
-        "throttled": _("Too many failed sign-ins. Wait %(minutes)s minutes and try again."),
+        "throttled": _(
+            "Too many failed sign-ins. Wait %(minutes)s minutes and try again."
+        ),
     }
 
     def _keys(self):
         email = (self.data.get("username") or "").strip().lower()
-        return [f"login-fail:email:{email}", f"login-fail:ip:{_client_ip(self.request)}"]
+        return [
+            f"login-fail:email:{email}",
+            f"login-fail:ip:{_client_ip(self.request)}",
+        ]
 
     def clean(self):
         limit = settings.LOGIN_FAILURE_LIMIT

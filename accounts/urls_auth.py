@@ -10,7 +10,9 @@ urlpatterns = [
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
-        "accounts/password/change/", auth_views.PasswordChangeView.as_view(), name="password_change"
+        "accounts/password/change/",
+        auth_views.PasswordChangeView.as_view(),
+        name="password_change",
     ),
     path(
         "accounts/password/change/done/",
@@ -19,7 +21,9 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        auth_views.PasswordResetView.as_view(
+            success_url=reverse_lazy("password_reset_done")
+        ),
         name="password_reset",
     ),
     path(

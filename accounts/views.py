@@ -54,7 +54,10 @@ def set_language(request):
     response = redirect(next_url)
     if translation.check_for_language(language):
         response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax", max_age=365 * 24 * 3600
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            samesite="Lax",
+            max_age=365 * 24 * 3600,
         )
         if request.user.is_authenticated:
             request.user.language = language

@@ -17,6 +17,10 @@ urlpatterns = [
     *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/v1/docs/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-docs"),
+    path(
+        "api/v1/docs/",
+        SpectacularRedocView.as_view(url_name="api-schema"),
+        name="api-docs",
+    ),
     *[path("api/v1/t/<slug:slug>/", include(f"{app}.api_urls")) for app in TENANT_APPS],
 ]

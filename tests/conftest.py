@@ -55,18 +55,26 @@ def olga(acme):
 
 @pytest.fixture
 def bob(acme, acme_co):
-    return make_member(acme, "bob@acme.test", "customer", name="Bob Buyer", organization=acme_co)
+    return make_member(
+        acme, "bob@acme.test", "customer", name="Bob Buyer", organization=acme_co
+    )
 
 
 @pytest.fixture
 def carol(acme, acme_co):
-    return make_member(acme, "carol@acme.test", "customer", name="Carol Chen", organization=acme_co)
+    return make_member(
+        acme, "carol@acme.test", "customer", name="Carol Chen", organization=acme_co
+    )
 
 
 @pytest.fixture
 def pete(acme):
     return make_member(
-        acme, "pete@pending.test", "customer", name="Pete Pending", status=Membership.Status.PENDING
+        acme,
+        "pete@pending.test",
+        "customer",
+        name="Pete Pending",
+        status=Membership.Status.PENDING,
     )
 
 

@@ -22,14 +22,22 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 ("name", models.CharField(max_length=120, verbose_name="name")),
-                ("slug", models.SlugField(max_length=60, unique=True, verbose_name="slug")),
+                (
+                    "slug",
+                    models.SlugField(max_length=60, unique=True, verbose_name="slug"),
+                ),
                 (
                     "time_zone",
-                    models.CharField(default="UTC", max_length=64, verbose_name="time zone"),
+                    models.CharField(
+                        default="UTC", max_length=64, verbose_name="time zone"
+                    ),
                 ),
                 (
                     "agents_work_all_queues",
@@ -42,12 +50,15 @@ class Migration(migrations.Migration):
                 (
                     "customers_see_organization_tickets",
                     models.BooleanField(
-                        default=False, verbose_name="customers see their organization's requests"
+                        default=False,
+                        verbose_name="customers see their organization's requests",
                     ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
                 ),
             ],
             options={
@@ -60,13 +71,18 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 ("password", models.CharField(max_length=128, verbose_name="password")),
                 (
                     "last_login",
-                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="last login"
+                    ),
                 ),
                 (
                     "is_superuser",
@@ -76,15 +92,31 @@ class Migration(migrations.Migration):
                         verbose_name="superuser status",
                     ),
                 ),
-                ("email", models.EmailField(max_length=254, unique=True, verbose_name="email")),
-                ("name", models.CharField(blank=True, max_length=150, verbose_name="name")),
-                ("language", models.CharField(blank=True, max_length=8, verbose_name="language")),
+                (
+                    "email",
+                    models.EmailField(
+                        max_length=254, unique=True, verbose_name="email"
+                    ),
+                ),
+                (
+                    "name",
+                    models.CharField(blank=True, max_length=150, verbose_name="name"),
+                ),
+                (
+                    "language",
+                    models.CharField(blank=True, max_length=8, verbose_name="language"),
+                ),
                 ("is_active", models.BooleanField(default=True)),
                 (
                     "is_staff",
-                    models.BooleanField(default=False, help_text="May use the Django admin."),
+                    models.BooleanField(
+                        default=False, help_text="May use the Django admin."
+                    ),
                 ),
-                ("date_joined", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now),
+                ),
                 (
                     "groups",
                     models.ManyToManyField(
@@ -118,18 +150,30 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 ("key", models.SlugField(max_length=40, verbose_name="key")),
                 ("name", models.CharField(max_length=80, verbose_name="name")),
-                ("description", models.TextField(blank=True, verbose_name="description")),
-                ("permissions", models.JSONField(default=list, verbose_name="permissions")),
+                (
+                    "description",
+                    models.TextField(blank=True, verbose_name="description"),
+                ),
+                (
+                    "permissions",
+                    models.JSONField(default=list, verbose_name="permissions"),
+                ),
                 (
                     "scope",
                     models.CharField(
                         choices=[
-                            ("own", "Their own requests (and their organization's where shared)"),
+                            (
+                                "own",
+                                "Their own requests (and their organization's where shared)",
+                            ),
                             ("queues", "Tickets in the queues they work"),
                             ("all", "Every ticket of the helpdesk"),
                         ],
@@ -158,17 +202,24 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 ("name", models.CharField(max_length=160, verbose_name="name")),
                 (
                     "domain",
-                    models.CharField(blank=True, max_length=120, verbose_name="e-mail domain"),
+                    models.CharField(
+                        blank=True, max_length=120, verbose_name="e-mail domain"
+                    ),
                 ),
                 (
                     "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
                 ),
                 (
                     "tenant",
@@ -189,7 +240,10 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 (
@@ -251,7 +305,10 @@ class Migration(migrations.Migration):
                 (
                     "id",
                     models.BigAutoField(
-                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                        auto_created=True,
+                        primary_key=True,
+                        serialize=False,
+                        verbose_name="ID",
                     ),
                 ),
                 ("action", models.CharField(max_length=60)),
@@ -262,7 +319,9 @@ class Migration(migrations.Migration):
                 ("after", models.JSONField(blank=True, null=True)),
                 (
                     "created_at",
-                    models.DateTimeField(default=django.utils.timezone.now, editable=False),
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, editable=False
+                    ),
                 ),
                 (
                     "actor",
@@ -290,12 +349,15 @@ class Migration(migrations.Migration):
         migrations.AddConstraint(
             model_name="user",
             constraint=models.UniqueConstraint(
-                django.db.models.functions.text.Lower("email"), name="user_email_ci_unique"
+                django.db.models.functions.text.Lower("email"),
+                name="user_email_ci_unique",
             ),
         ),
         migrations.AddConstraint(
             model_name="role",
-            constraint=models.UniqueConstraint(fields=("tenant", "key"), name="role_key_unique"),
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "key"), name="role_key_unique"
+            ),
         ),
         migrations.AddConstraint(
             model_name="organization",
@@ -305,11 +367,15 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="membership",
-            index=models.Index(fields=["tenant", "status"], name="membership_directory"),
+            index=models.Index(
+                fields=["tenant", "status"], name="membership_directory"
+            ),
         ),
         migrations.AddConstraint(
             model_name="membership",
-            constraint=models.UniqueConstraint(fields=("tenant", "user"), name="membership_unique"),
+            constraint=models.UniqueConstraint(
+                fields=("tenant", "user"), name="membership_unique"
+            ),
         ),
         migrations.AddIndex(
             model_name="auditentry",

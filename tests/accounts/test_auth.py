@@ -5,31 +5,45 @@ from django.core import mail
 from django.test import override_settings
 
 
-def test_sign_in_with_email_in_any_case_lands_in_the_only_helpdesk(client, alice, password):
+def test_sign_in_with_email_in_any_case_lands_in_the_only_helpdesk(
+    client, alice, password
+):
     response = client.post(
-        "/accounts/login/", {"username": "ALICE@acme.test", "password": password}, follow=True
+        "/accounts/login/",
+        {"username": "ALICE@acme.test", "password": password},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == "/t/acme/workspace/"
 
 
 def test_customer_lands_in_the_portal(client, bob, password):
     response = client.post(
-        "/accounts/login/", {"username": bob.user.email, "password": password}, follow=True
+        "/accounts/login/",
+        {"username": bob.user.email, "password": password},
+        follow=True,
     )
     assert response.redirect_chain[-1][0] == "/t/acme/portal/"
 
 
 def test_wrong_password_is_a_form_error(client, alice):
-    response = client.post("/accounts/login/", {"username": alice.user.email, "password": "nope"})
+    response = client.post(
+        "/accounts/login/", {"username": alice.user.email, "password": "nope"}
+    )
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_failed_sign_ins_are_throttled_even_with_the_right_password(client, alice, password):
+def test_failed_sign_ins_are_throttled_even_with_the_right_password(
+    client, alice, password
+):
     for _ in range(3):
-        client.post("/accounts/login/", {"username": alice.user.email, "password": "wrong"})
-    response = client.post("/accounts/login/", {"username": alice.user.email, "password": password})
+        client.post(
+            "/accounts/login/", {"username": alice.user.email, "password": "wrong"}
+        )
+    response = client.post(
+        "/accounts/login/", {"username": alice.user.email, "password": password}
+    )
     assert response.status_code == 200
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -39,7 +53,9 @@ def test_person_in_two_helpdesks_picks_one(client, alice, globex, password):
     from tests.factories import make_member
 
     make_member(globex, alice.user.email, "customer")
-    client.post("/accounts/login/", {"username": alice.user.email, "password": password})
+    client.post(
+        "/accounts/login/", {"username": alice.user.email, "password": password}
+    )
     response = client.get("/")
     body = response.content.decode()
     assert "Choose a helpdesk" in body
@@ -49,13 +65,18 @@ def test_person_in_two_helpdesks_picks_one(client, alice, globex, password):
 def test_password_reset_sends_a_working_link(client, alice):
     client.post("/accounts/password/reset/", {"email": alice.user.email})
     assert len(mail.outbox) == 1
-    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
+    link = re.search(
+        r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body
+    ).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
     response = client.post(
         form_url,
-        {"new_password1": "a-new-long-passphrase", "new_password2": "a-new-long-passphrase"},
+        {
+            "new_password1": "a-new-long-passphrase",
+            "new_password2": "a-new-long-passphrase",
+        },
     )
     assert response.status_code == 302
     alice.user.refresh_from_db()
@@ -73,7 +94,9 @@ def test_weak_new_password_is_refused_by_the_validators(client, alice, password)
 
 
 @pytest.mark.parametrize(("language", "direction"), [("he", "rtl"), ("en", "ltr")])
-def test_language_choice_sets_direction_and_is_remembered(client, alice, language, direction):
+def test_language_choice_sets_direction_and_is_remembered(
+    client, alice, language, direction
+):
     client.force_login(alice.user)
     client.post("/language/", {"language": language, "next": "/t/acme/workspace/"})
     body = client.get("/t/acme/workspace/").content.decode()
@@ -84,7 +107,9 @@ def test_language_choice_sets_direction_and_is_remembered(client, alice, languag
 
 def test_api_token_for_email_and_password(api, alice, password):
     response = api.post(
-        "/api/v1/auth/token/", {"email": alice.user.email, "password": password}, format="json"
+        "/api/v1/auth/token/",
+        {"email": alice.user.email, "password": password},
+        format="json",
     )
     assert response.status_code == 200
     api.credentials(HTTP_AUTHORIZATION=f"Token {response.json()['token']}")
@@ -97,7 +122,9 @@ def test_api_token_for_email_and_password(api, alice, password):
 
 def test_api_token_refuses_bad_credentials_with_400(api, alice):
     response = api.post(
-        "/api/v1/auth/token/", {"email": alice.user.email, "password": "x"}, format="json"
+        "/api/v1/auth/token/",
+        {"email": alice.user.email, "password": "x"},
+        format="json",
     )
     assert response.status_code == 400
     assert "detail" in response.json()
