@@ -71,10 +71,7 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
     if member.status == Membership.Status.DEACTIVATED:
         return Decision(
             False,
-            [
-                _("Your access to %(tenant)s was deactivated by an admin.")
-                % {"tenant": tenant}
-            ],
+            [_("Your access to %(tenant)s was deactivated by an admin.") % {"tenant": tenant}],
         )
     role = member.role
     if not role.allows(action):
@@ -87,8 +84,7 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
             can_request=True,
         )
     reasons = [
-        _("Your role, %(role)s, allows you to %(label)s.")
-        % {"role": role.name, "label": label}
+        _("Your role, %(role)s, allows you to %(label)s.") % {"role": role.name, "label": label}
     ]
     if obj is None:
         return Decision(True, reasons)

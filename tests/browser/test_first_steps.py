@@ -5,9 +5,7 @@ from django.core.management import call_command
 from accounts.demo import DEMO_PASSWORD
 
 
-def test_demo_agent_signs_in_sees_workspace_and_reads_it_right_to_left(
-    page, live_server, login
-):
+def test_demo_agent_signs_in_sees_workspace_and_reads_it_right_to_left(page, live_server, login):
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
     login("agent@demo.example", DEMO_PASSWORD)
