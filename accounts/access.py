@@ -79,13 +79,11 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
             False,
             [
                 _("Your role, %(role)s, does not allow you to %(label)s.")
-                % {"role": role.name, "label": label}
+                % {"role": role, "label": label}
             ],
             can_request=True,
         )
-    reasons = [
-        _("Your role, %(role)s, allows you to %(label)s.") % {"role": role.name, "label": label}
-    ]
+    reasons = [_("Your role, %(role)s, allows you to %(label)s.") % {"role": role, "label": label}]
     if obj is None:
         return Decision(True, reasons)
     if getattr(obj, "tenant_id", member.tenant_id) != member.tenant_id:

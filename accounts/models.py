@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
+from .actions import ACTIONS, BUILTIN_ROLES, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
 from .tenancy import TenantOwned, TenantQuerySet
 
 
@@ -112,7 +112,17 @@ class Role(TenantOwned):
         constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
 
     def __str__(self):
-        return str(self.name)
+        # Built-in roles speak the reader's language; custom roles keep the admin's name.
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["name"])
+        return self.name
+
+    @property
+    def about(self) -> str:
+        """The plain description of what this role may and may not do, translated if built-in."""
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["description"])
+        return self.description
 
     def allows(self, action: str) -> bool:
         return action in self.permissions
