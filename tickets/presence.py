@@ -18,8 +18,11 @@ def _key(ticket_id: int) -> str:
     return f"tickets:presence:{ticket_id}"
 
 
-def heartbeat(*, ticket_id: int, user, state: str = "viewing") -> list[dict]:
-    """Record that ``user`` is on the ticket; return the others there now."""
+def heartbeat(*, ticket_id: int, user, state: str = "viewing", hold: int = 0) -> list[dict]:
+    """Record that ``user`` is on the ticket; return the others there now.
+
+    ``hold`` keeps the entry fresh for that many more seconds (the demo's "being viewed").
+    """
     now = time.time()
     entries = {
         k: v for k, v in (cache.get(_key(ticket_id)) or {}).items() if now - v["at"] < WINDOW
@@ -27,9 +30,9 @@ def heartbeat(*, ticket_id: int, user, state: str = "viewing") -> list[dict]:
     entries[str(user.pk)] = {
         "name": user.get_full_name(),
         "state": state if state in STATES else "viewing",
-        "at": now,
+        "at": now + hold,
     }
-    cache.set(_key(ticket_id), entries, WINDOW * 2)
+    cache.set(_key(ticket_id), entries, WINDOW * 2 + hold)
     return others(ticket_id=ticket_id, user=user, entries=entries)
 
 
@@ -38,7 +41,7 @@ def others(*, ticket_id: int, user, entries: dict | None = None) -> list[dict]:
     entries = entries if entries is not None else (cache.get(_key(ticket_id)) or {})
     return sorted(
         (
-            {"name": v["name"], "state": v["state"], "seconds_ago": int(now - v["at"])}
+            {"name": v["name"], "state": v["state"], "seconds_ago": max(0, int(now - v["at"]))}
             for k, v in entries.items()
             if k != str(user.pk) and now - v["at"] < WINDOW
         ),
