@@ -72,9 +72,7 @@ def headline(
 ) -> dict:
     """The figures of one slice for the days ``start`` to ``end`` (inclusive, local)."""
     rows = list(
-        _slice(tenant, dimension, ref)
-        .between(start, end)
-        .values(*SUMMED, "resolution_seconds")
+        _slice(tenant, dimension, ref).between(start, end).values(*SUMMED, "resolution_seconds")
     )
     totals = {field: sum(row[field] for row in rows) for field in SUMMED}
     durations = list(heapq.merge(*(row["resolution_seconds"] for row in rows)))
@@ -97,10 +95,7 @@ def timeseries(
     tenant: Tenant, start: date, end: date, dimension: str = Dimension.TENANT, ref: int = 0
 ) -> list[dict]:
     """One point per day: created, solved that day, response rate, resolution, CSAT, backlog."""
-    rows = {
-        row.day: row
-        for row in _slice(tenant, dimension, ref).between(start, end)
-    }
+    rows = {row.day: row for row in _slice(tenant, dimension, ref).between(start, end)}
     backlog = _backlog_at(tenant, dimension, ref, start - timedelta(days=1))
     points = []
     day = start
@@ -169,3 +164,42 @@ def breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> dict[in
 
 def freshness(tenant: Tenant) -> MetricsState | None:
     return MetricsState.objects.for_tenant(tenant).first()
+
+
+def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
+    """Display names of queue, agent or organization ids (0: none)."""
+    from django.utils.translation import gettext as _
+
+    from accounts.models import Membership, Organization
+    from tickets.models import Queue
+
+    refs = [r for r in refs if r]
+    if dimension == Dimension.QUEUE:
+        names = dict(Queue.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name"))
+        none = _("No queue")
+    elif dimension == Dimension.AGENT:
+        names = {
+            m.user_id: str(m.user)
+            for m in Membership.objects.for_tenant(tenant)
+            .filter(user_id__in=refs)
+            .select_related("user")
+        }
+        none = _("Unassigned")
+    else:
+        names = dict(
+            Organization.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name")
+        )
+        none = _("No organization")
+    names[0] = none
+    return names
+
+
+def named_breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> list[dict]:
+    """breakdown() as rows with an id and a name, busiest first."""
+    figures = breakdown(tenant, start, end, dimension)
+    names = slice_names(tenant, dimension, figures)
+    rows = [
+        {"id": ref or None, "name": names.get(ref, f"#{ref}"), **values}
+        for ref, values in figures.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["tickets_created"], row["name"]))

@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Case, Count, DurationField, ExpressionWrapper, F, Q, Sum, When
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -50,7 +50,9 @@ EVENT_REF = {d: f and f"ticket__{f}" for d, f in TICKET_REF.items()}
 RATING_REF = {
     Dimension.TENANT: None,
     Dimension.QUEUE: "ticket__queue_id",
-    Dimension.AGENT: "agent_id",  # who held the ticket when it was rated
+    # Who held the ticket when it was rated; a rating that did not record one falls back on
+    # the ticket's assignee.
+    Dimension.AGENT: Coalesce("agent_id", "ticket__assignee_id"),
     Dimension.ORGANIZATION: "ticket__organization_id",
 }
 COUNTERS = [
@@ -113,17 +115,16 @@ def _duration(end: str, start: str):
     return ExpressionWrapper(F(end) - F(start), output_field=DurationField())
 
 
-def _grouped(queryset, day_field: str, ref_field: str | None, tz: ZoneInfo, **aggregates):
+def _grouped(queryset, day_field: str, ref_field, tz: ZoneInfo, **aggregates):
     """``queryset`` counted per local day (and slice id): rows of {"d", "ref", ...}."""
-    keys = ["d"] + ([ref_field] if ref_field else [])
-    rows = (
-        queryset.order_by()
-        .annotate(d=TruncDate(day_field, tzinfo=tz))
-        .values(*keys)
-        .annotate(**aggregates)
-    )
-    for row in rows:
-        row["ref"] = (row.pop(ref_field) or 0) if ref_field else 0
+    queryset = queryset.order_by().annotate(d=TruncDate(day_field, tzinfo=tz))
+    keys = ["d"]
+    if ref_field is not None:
+        ref = F(ref_field) if isinstance(ref_field, str) else ref_field
+        queryset = queryset.annotate(slice_ref=ref)
+        keys.append("slice_ref")
+    for row in queryset.values(*keys).annotate(**aggregates):
+        row["ref"] = row.pop("slice_ref", None) or 0
         yield row
 
 
@@ -210,9 +211,7 @@ def _durations(solved_tickets, ref_field: str | None, tz: ZoneInfo):
     if settings.IS_POSTGRES:
         from django.contrib.postgres.aggregates import ArrayAgg
 
-        for row in base.values(*keys).annotate(
-            seconds=ArrayAgg(duration, order_by=duration)
-        ):
+        for row in base.values(*keys).annotate(seconds=ArrayAgg(duration, order_by=duration)):
             ref_id = (row[ref_field] or 0) if ref_field else 0
             yield row["d"], ref_id, [_seconds(v) for v in row["seconds"]]
         return

@@ -24,7 +24,11 @@ def at(day, hour, minute=0, tz=UTC):
 
 def new_ticket(tenant, requester, queue=None, when=None, subject="Help"):
     return open_ticket(
-        tenant=tenant, requester=requester, subject=subject, description="...", queue=queue,
+        tenant=tenant,
+        requester=requester,
+        subject=subject,
+        description="...",
+        queue=queue,
         at=when,
     )
 
