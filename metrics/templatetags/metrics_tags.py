@@ -16,15 +16,15 @@ def as_duration(seconds) -> str:
         return _("%(n)s min") % {"n": minutes}
     hours = seconds / 3600
     if hours < 48:
-        return _("%(n)s h") % {"n": number_format(hours, 1)}
-    return _("%(n)s d") % {"n": number_format(hours / 24, 1)}
+        return _("%(n)s h") % {"n": number_format(round(hours, 1), 1)}
+    return _("%(n)s d") % {"n": number_format(round(hours / 24, 1), 1)}
 
 
 @register.filter
 def as_percent(share) -> str:
     if share is None:
         return "—"
-    return _("%(n)s%%") % {"n": number_format(share * 100, 1)}
+    return _("%(n)s%%") % {"n": number_format(round(share * 100, 1), 1)}
 
 
 @register.filter
@@ -42,7 +42,7 @@ def as_change(share) -> str:
     if share is None:
         return ""
     sign = "+" if share > 0 else ("−" if share < 0 else "±")
-    return f"{sign}{number_format(abs(share) * 100, 0)}%"
+    return f"{sign}{number_format(round(abs(share) * 100), 0)}%"
 
 
 @register.filter
