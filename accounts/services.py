@@ -358,8 +358,13 @@ def invite(
     by: User | None,
     organization: Organization | None = None,
     days: int = INVITATION_DAYS,
+    notify: bool = True,
 ) -> tuple[Invitation, str]:
-    """Invite one person with a role; returns the invitation and its (unstored) token."""
+    """Invite one person with a role; returns the invitation and its (unstored) token.
+
+    ``notify=False`` skips the e-mail (the demo prints no mail); the token is then the only
+    way in.
+    """
     email = check_address(email)
     member = Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).first()
     if member is not None and member.status != Membership.Status.PENDING:
@@ -386,9 +391,10 @@ def invite(
             "expires_at": invitation.expires_at.isoformat(),
         },
     )
-    from .tasks import send_invitation_task
+    if notify:
+        from .tasks import send_invitation_task
 
-    transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk, token))
+        transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk, token))
     return invitation, token
 
 
