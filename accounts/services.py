@@ -808,7 +808,7 @@ def change_membership(
     ticket and comment; the person simply can no longer use this tenant.
     """
     membership = (
-        Membership.objects.select_for_update()
+        Membership.objects.select_for_update(of=("self",))
         .select_related("role", "organization", "user", "tenant")
         .get(pk=membership.pk)
     )

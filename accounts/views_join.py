@@ -195,9 +195,11 @@ def access(request, slug):
             "form": form,
             "decision": decision,
             "ticket": ticket,
-            "refused_action": form.cleaned_data.get("action") if decision else None,
+            "refused_action": form.cleaned_data.get("action") if decision is not None else None,
             "refused_ticket_number": ticket.number if ticket else None,
-            "action_name": action_label(form.cleaned_data["action"]) if decision else "",
+            "action_name": action_label(form.cleaned_data["action"])
+            if decision is not None
+            else "",
         },
     )
 
