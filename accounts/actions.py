@@ -22,6 +22,11 @@ ACTIONS = {
     "view_metrics": _("see the helpdesk's metrics"),
     "view_audit_log": _("read the audit log"),
     "manage_settings": _("change the helpdesk's settings"),
+    "view_kudos": _("see kudos and thank-you notes"),
+    "thank_agents": _("send thank-you notes to agents"),
+    "publish_announcements": _("publish announcements"),
+    "manage_onboarding": _("set onboarding checklists"),
+    "answer_ideas": _("answer ideas and set their status"),
 }
 
 # How far a role sees tickets: its own requests, the queues it works, or everything.
@@ -42,6 +47,7 @@ _STAFF = [
     "assign_ticket",
     "change_ticket_status",
     "view_people",
+    "view_kudos",
 ]
 
 BUILTIN_ROLES = {
@@ -58,7 +64,13 @@ BUILTIN_ROLES = {
     "supervisor": {
         "name": _("Supervisor"),
         "scope": SCOPE_ALL,
-        "permissions": [*_STAFF, "manage_queues", "manage_articles", "view_metrics"],
+        "permissions": [
+            *_STAFF,
+            "manage_queues",
+            "manage_articles",
+            "view_metrics",
+            "thank_agents",
+        ],
         "description": _(
             "Leads the agents: sees and works every ticket, assigns work, manages queues and "
             "articles, and reads the metrics. Cannot change roles, joining rules or settings."
