@@ -128,6 +128,7 @@ class ArticleViewSet(
 ):
     """Articles the caller may read (the audience rule); writers create and change them."""
 
+    lookup_value_converter = "int"
     serializer_class = ArticleSerializer
     action_permissions = {
         "create": "manage_articles",
@@ -326,6 +327,7 @@ class AnnouncementViewSet(
 ):
     """Announcements for the caller (publishers see all of them), and who has read them."""
 
+    lookup_value_converter = "int"
     serializer_class = AnnouncementSerializer
     action_permissions = {
         "create": "publish_announcements",
@@ -437,6 +439,7 @@ class IdeaViewSet(
 ):
     """The ideas box: every member suggests and votes; admins answer."""
 
+    lookup_value_converter = "int"
     serializer_class = IdeaSerializer
     action_permissions = {"answer": "answer_ideas"}
 

@@ -84,11 +84,13 @@ class ChecklistForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, guides=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["articles"].queryset = Article.objects.for_tenant(tenant).filter(
-            is_published=True
-        )
+        field = self.fields["articles"]
+        field.queryset = Article.objects.for_tenant(tenant).filter(is_published=True)
+        if guides is not None:
+            # One list of guides shared by the forms of every role: one query for the page.
+            field.choices = [(a.pk, a.title) for a in guides]
 
 
 class AnnouncementForm(forms.Form):

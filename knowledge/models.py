@@ -486,11 +486,15 @@ class AnnouncementRead(TenantOwned):
 
 class IdeaQuerySet(TenantQuerySet):
     def with_votes(self, member: Membership):
-        return self.select_related("author", "answered_by").annotate(
-            n_votes=Count("votes", distinct=True),
-            voted=Exists(
-                IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)
-            ),
+        return (
+            self.select_related("author", "answered_by")
+            .annotate(
+                n_votes=Count("votes", distinct=True),
+                voted=Exists(
+                    IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)
+                ),
+            )
+            .order_by("-created_at", "-pk")
         )
 
 
