@@ -385,23 +385,25 @@ def onboarding(request, slug):
         c.role_id: c
         for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
     }
+    # One list of guides shared by every role's form: the page's queries do not grow with roles.
+    guides = list(
+        Article.objects.for_tenant(tenant).filter(is_published=True).order_by("title")
+    )
     roles = []
     for role in Role.objects.for_tenant(tenant):
         checklist = checklists.get(role.pk)
         initial = (
             {
                 "due_within_days": checklist.due_within_days,
-                "articles": checklist.articles.all(),
+                "articles": [a.pk for a in checklist.articles.all()],
             }
             if checklist
             else None
         )
-        roles.append(
-            (
-                role,
-                ChecklistForm(initial=initial, tenant=tenant, prefix=f"role{role.pk}"),
-            )
+        form = ChecklistForm(
+            initial=initial, tenant=tenant, guides=guides, prefix=f"role{role.pk}"
         )
+        roles.append((role, form))
     statuses = onboarding_overview(tenant, now=timezone.now())
     return render(
         request,

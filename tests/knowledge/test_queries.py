@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.models import Role
 from knowledge.models import Deflection
 from knowledge.services import (
     publish_announcement,
@@ -23,6 +24,7 @@ def fill(acme, ada, sam, alice, bob, n):
         idea = suggest_idea(membership=bob, title=f"Idea {i} {n}")
         toggle_vote(idea=idea, membership=alice)
         thank_agent(by=sam, agent=alice, message=f"Thanks {i}")
+        Role.objects.create(tenant=acme, key=f"custom-{n}-{i}", name=f"Custom {n} {i}")
 
 
 PAGES = {
