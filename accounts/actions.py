@@ -20,6 +20,7 @@ ACTIONS = {
     "manage_queues": _("manage queues and who works them"),
     "manage_articles": _("write and publish articles"),
     "view_metrics": _("see the helpdesk's metrics"),
+    "view_own_metrics": _("see their own figures"),
     "view_audit_log": _("read the audit log"),
     "manage_settings": _("change the helpdesk's settings"),
     "view_kudos": _("see kudos and thank-you notes"),
@@ -69,6 +70,7 @@ BUILTIN_ROLES = {
             "manage_queues",
             "manage_articles",
             "view_metrics",
+            "view_own_metrics",
             "thank_agents",
         ],
         "description": _(
@@ -79,7 +81,7 @@ BUILTIN_ROLES = {
     "agent": {
         "name": _("Agent"),
         "scope": SCOPE_QUEUES,
-        "permissions": list(_STAFF),
+        "permissions": [*_STAFF, "view_own_metrics"],
         "description": _(
             "Works tickets in the queues granted to them: replies to requesters, writes "
             "internal notes, takes and assigns tickets and changes their status. Sees the "

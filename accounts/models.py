@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
+from .actions import ACTIONS, BUILTIN_ROLES, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
 from .tenancy import TenantOwned, TenantQuerySet
 
 
@@ -48,9 +48,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **extra):
-        return self.create_user(
-            email, password, is_staff=True, is_superuser=True, **extra
-        )
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -60,9 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        default=False, help_text=_("May use the Django admin.")
-    )
+    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -72,9 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self):
         return self.name or self.email
@@ -96,9 +90,7 @@ class Organization(TenantOwned):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "name"], name="organization_name_unique"
-            )
+            models.UniqueConstraint(fields=["tenant", "name"], name="organization_name_unique")
         ]
 
     def __str__(self):
@@ -112,19 +104,25 @@ class Role(TenantOwned):
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     permissions = models.JSONField(_("permissions"), default=list)
-    scope = models.CharField(
-        _("ticket scope"), max_length=10, choices=SCOPES, default=SCOPE_OWN
-    )
+    scope = models.CharField(_("ticket scope"), max_length=10, choices=SCOPES, default=SCOPE_OWN)
     is_builtin = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
 
     def __str__(self):
-        return str(self.name)
+        # Built-in roles speak the reader's language; custom roles keep the admin's name.
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["name"])
+        return self.name
+
+    @property
+    def about(self) -> str:
+        """The plain description of what this role may and may not do, translated if built-in."""
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["description"])
+        return self.description
 
     def allows(self, action: str) -> bool:
         return action in self.permissions
@@ -165,9 +163,7 @@ class Membership(TenantOwned):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     joined_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -175,9 +171,7 @@ class Membership(TenantOwned):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique")]
         indexes = [
             # People directory: one tenant's members filtered by status.
             models.Index(fields=["tenant", "status"], name="membership_directory"),
@@ -246,3 +240,154 @@ class AuditEntry(TenantOwned):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class JoiningRuleQuerySet(TenantQuerySet):
+    def in_order(self):
+        return self.select_related("role", "organization").order_by("position", "pk")
+
+
+class JoiningRule(TenantOwned):
+    """How people may join a tenant by signing up. Ordered: the first rule that matches decides.
+
+    A tenant without rules is invitation-only.
+    """
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("E-mail domain")
+        OPEN = "open", _("Anyone")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pattern = models.CharField(
+        _("domain"),
+        max_length=120,
+        blank=True,
+        help_text=_("For domain rules: the part after @, for example acme.com."),
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("role")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    requires_approval = models.BooleanField(_("an admin must approve"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = JoiningRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        if self.kind == self.Kind.OPEN:
+            return str(_("Anyone → %(role)s") % {"role": self.role.name})
+        return str(_("@%(domain)s → %(role)s") % {"domain": self.pattern, "role": self.role.name})
+
+    def matches(self, email: str) -> bool:
+        if self.kind == self.Kind.OPEN:
+            return True
+        domain = email.rsplit("@", 1)[-1].lower()
+        pattern = self.pattern.lower().lstrip("@")
+        return domain == pattern or domain.endswith("." + pattern)
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def open(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TenantOwned):
+    """A single-use link that lets one person join with a role. Only the token's hash is kept."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The invitations page: a tenant's newest first.
+            models.Index(fields=["tenant", "-created_at"], name="invitation_recent"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class AccessRequestQuerySet(TenantQuerySet):
+    def pending(self):
+        return self.filter(status=AccessRequest.Status.PENDING)
+
+
+class AccessRequest(TenantOwned):
+    """A member asks an admin to lift a refusal (by a role change or a queue grant)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    # The ticket the refusal was about, by its number (tickets live in another app).
+    ticket_number = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField(_("why it was refused"), blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The approvals page: a tenant's waiting requests.
+            models.Index(fields=["tenant", "status"], name="access_request_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} asks to {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))

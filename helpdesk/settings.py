@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -11,12 +12,8 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 # A missing secret must stop a production boot; only DEBUG gets a throwaway one.
-SECRET_KEY = env(
-    "SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET
-)
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
-)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -74,9 +71,7 @@ TEMPLATES = [
 ]
 
 # Unset DATABASE_URL: an SQLite file, so a newcomer needs nothing installed.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -88,9 +83,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -118,9 +111,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = (
-    True  # tasks are idempotent, so redelivery after a crash is safe
-)
+CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery after a crash is safe
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
@@ -128,6 +119,27 @@ CELERY_BEAT_SCHEDULE = {
     "expire-queue-grants": {
         "task": "tickets.tasks.expire_grants_task",
         "schedule": 300.0,
+    },
+    # Metrics: recompute the days touched since the last run, every few minutes.
+    "metrics-incremental": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": 180.0,
+    },
+    # Metrics: a nightly rebuild catches what increments cannot see (deleted tickets).
+    "metrics-nightly-rebuild": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": crontab(hour=3, minute=17),
+        "kwargs": {"full": True},
+    },
+    "metrics-weekly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+        "args": ["weekly"],
+    },
+    "metrics-monthly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=30, day_of_month=1),
+        "args": ["monthly"],
     },
     # Knowledge: stale-article reminders, the monthly digest and the weekly wins (each job
     # sends at most once per article or period, so running it daily is safe).
@@ -157,9 +169,7 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
-        "BACKEND": env(
-            "FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        )
+        "BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -169,6 +179,24 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission check
+# Ticket attachments: the largest file accepted, and the content types accepted.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    default=[
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "application/zip",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -222,9 +250,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 GUARDIAN_RAISE_403 = False
-ANONYMOUS_USER_NAME = (
-    None  # guardian: no anonymous user row; anonymous people have no grants
-)
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous people have no grants
 
 LOGGING = {
     "version": 1,

@@ -9,16 +9,20 @@ from accounts.demo import DEMO_PASSWORD, DEMO_SLUG, DemoContext
 from accounts.models import Tenant
 
 # Each app adds its part of the demo in <app>/demo.py: seed(ctx). Order follows the imports.
-DEMO_STEPS = ["accounts.demo", "tickets.demo", "knowledge.demo", "metrics.demo"]
+DEMO_STEPS = [
+    "accounts.demo",
+    "tickets.demo",
+    "accounts.demo_access",  # grants and access requests need the queues and tickets
+    "knowledge.demo",
+    "metrics.demo",
+]
 
 
 class Command(BaseCommand):
     help = "Create a demo helpdesk that shows every feature, and print how to sign in as each role."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset", action="store_true", help="Delete and rebuild the demo."
-        )
+        parser.add_argument("--reset", action="store_true", help="Delete and rebuild the demo.")
         parser.add_argument(
             "--seed", type=int, default=42, help="Random seed (same seed, same demo)."
         )
@@ -26,9 +30,7 @@ class Command(BaseCommand):
     def handle(self, *args, reset, seed, **options):
         existing = Tenant.objects.filter(slug=DEMO_SLUG).first()
         if existing and not reset:
-            self.stdout.write(
-                "The demo helpdesk already exists (use --reset to rebuild it)."
-            )
+            self.stdout.write("The demo helpdesk already exists (use --reset to rebuild it).")
             self._print_logins()
             return
         if existing:
@@ -58,3 +60,8 @@ class Command(BaseCommand):
         )
         for email, name, role, _org in DEMO_PEOPLE:
             self.stdout.write(f"  {role:<11} {email:<28} {name}")
+        from accounts.demo import SECOND_ADMIN
+
+        self.stdout.write(
+            f"  {'admin':<11} {SECOND_ADMIN[0]:<28} {SECOND_ADMIN[1]} (another helpdesk: Globex)"
+        )
