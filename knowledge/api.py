@@ -33,9 +33,7 @@ from .services import KnowledgeError
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(
-        source="category.name", default=None, read_only=True
-    )
+    category = serializers.CharField(source="category.name", default=None, read_only=True)
     owner = serializers.EmailField(source="owner.email", default=None, read_only=True)
     roles = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()
@@ -63,18 +61,14 @@ class ArticleSerializer(serializers.ModelSerializer):
         return [r.key for r in article.roles.all()]
 
     def get_url(self, article) -> str:
-        return reverse(
-            "knowledge:article", args=[self.context["tenant"].slug, article.slug]
-        )
+        return reverse("knowledge:article", args=[self.context["tenant"].slug, article.slug])
 
 
 class ArticleInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=100_000)
     audience = serializers.ChoiceField(choices=Article.Audience.choices)
-    roles = serializers.ListField(
-        child=serializers.SlugField(), required=False, default=list
-    )
+    roles = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     category = serializers.IntegerField(required=False, allow_null=True, default=None)
     owner = serializers.IntegerField(
         required=False,
@@ -83,26 +77,18 @@ class ArticleInput(serializers.Serializer):
         help_text="User id of a staff member.",
     )
     is_published = serializers.BooleanField(required=False, default=True)
-    note = serializers.CharField(
-        max_length=200, required=False, default="", allow_blank=True
-    )
+    note = serializers.CharField(max_length=200, required=False, default="", allow_blank=True)
 
     def validate(self, data):
         tenant = self.context["tenant"]
-        roles = list(
-            Role.objects.for_tenant(tenant).filter(key__in=data.get("roles", []))
-        )
+        roles = list(Role.objects.for_tenant(tenant).filter(key__in=data.get("roles", [])))
         if len(roles) != len(set(data.get("roles", []))):
             raise ValidationError({"roles": [_("Unknown role.")]})
         if data.get("audience") == Article.Audience.ROLES and not roles:
-            raise ValidationError(
-                {"roles": [_("Choose at least one role for this audience.")]}
-            )
+            raise ValidationError({"roles": [_("Choose at least one role for this audience.")]})
         data["roles"] = roles
         if data.get("category") is not None:
-            category = (
-                Category.objects.for_tenant(tenant).filter(pk=data["category"]).first()
-            )
+            category = Category.objects.for_tenant(tenant).filter(pk=data["category"]).first()
             if category is None:
                 raise ValidationError({"category": [_("No such category.")]})
             data["category"] = category
@@ -116,16 +102,12 @@ class ArticleInput(serializers.Serializer):
                 .first()
             )
             if owner is None:
-                raise ValidationError(
-                    {"owner": [_("The owner must be staff of this helpdesk.")]}
-                )
+                raise ValidationError({"owner": [_("The owner must be staff of this helpdesk.")]})
             data["owner"] = owner.user
         return data
 
 
-class ArticleViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet
-):
+class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Articles the caller may read (the audience rule); writers create and change them."""
 
     lookup_value_converter = "int"
@@ -147,9 +129,7 @@ class ArticleViewSet(
         return articles.search(query) if query else articles.order_by("title")
 
     @extend_schema(
-        parameters=[
-            OpenApiParameter("q", str, description="Full-text search.", required=False)
-        ]
+        parameters=[OpenApiParameter("q", str, description="Full-text search.", required=False)]
     )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
@@ -189,9 +169,7 @@ class ArticleViewSet(
             **payload.validated_data,
         )
         article = self.get_queryset().get(pk=article.pk)
-        return Response(
-            ArticleSerializer(article, context=self.get_serializer_context()).data
-        )
+        return Response(ArticleSerializer(article, context=self.get_serializer_context()).data)
 
 
 # ---------------------------------------------------------------- suggestions and deflections
@@ -241,9 +219,7 @@ class DeflectionSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "created_at"]
 
 
-class DeflectionViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, TenantScopedViewSet
-):
+class DeflectionViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, TenantScopedViewSet):
     """POST: “this article solved my problem” (no request is opened). GET: writers see them."""
 
     serializer_class = DeflectionSerializer
@@ -271,9 +247,7 @@ class DeflectionViewSet(
 
 class AnnouncementSerializer(serializers.ModelSerializer):
     roles = serializers.SlugRelatedField(slug_field="key", many=True, read_only=True)
-    author = serializers.CharField(
-        source="author.get_full_name", default=None, read_only=True
-    )
+    author = serializers.CharField(source="author.get_full_name", default=None, read_only=True)
     is_read = serializers.BooleanField(read_only=True)
 
     class Meta:
@@ -296,16 +270,12 @@ class AnnouncementInput(serializers.Serializer):
     title = serializers.CharField(max_length=200)
     body = serializers.CharField(max_length=20_000)
     audience = serializers.ChoiceField(choices=Announcement.Audience.choices)
-    roles = serializers.ListField(
-        child=serializers.SlugField(), required=False, default=list
-    )
+    roles = serializers.ListField(child=serializers.SlugField(), required=False, default=list)
     send_email = serializers.BooleanField(required=False, default=False)
 
     def validate(self, data):
         keys = set(data.get("roles", []))
-        roles = list(
-            Role.objects.for_tenant(self.context["tenant"]).filter(key__in=keys)
-        )
+        roles = list(Role.objects.for_tenant(self.context["tenant"]).filter(key__in=keys))
         if len(roles) != len(keys):
             raise ValidationError({"roles": [_("Unknown role.")]})
         if data["audience"] == Announcement.Audience.ROLES and not roles:
@@ -322,9 +292,7 @@ class ReaderSerializer(serializers.Serializer):
     read_at = serializers.DateTimeField(allow_null=True)
 
 
-class AnnouncementViewSet(
-    mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet
-):
+class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Announcements for the caller (publishers see all of them), and who has read them."""
 
     lookup_value_converter = "int"
@@ -345,29 +313,21 @@ class AnnouncementViewSet(
 
     @extend_schema(request=AnnouncementInput, responses={201: AnnouncementSerializer})
     def create(self, request, *args, **kwargs):
-        payload = AnnouncementInput(
-            data=request.data, context=self.get_serializer_context()
-        )
+        payload = AnnouncementInput(data=request.data, context=self.get_serializer_context())
         payload.is_valid(raise_exception=True)
         announcement = services.publish_announcement(
             tenant=self.tenant, by=request.user, **payload.validated_data
         )
         announcement = self.get_queryset().get(pk=announcement.pk)
-        return Response(
-            AnnouncementSerializer(announcement).data, status=status.HTTP_201_CREATED
-        )
+        return Response(AnnouncementSerializer(announcement).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=None, responses=AnnouncementSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, *args, **kwargs):
         """Mark the announcement as read (its banner goes away)."""
         announcement = self.get_object()
-        services.mark_announcement_read(
-            announcement=announcement, membership=self.membership
-        )
-        return Response(
-            AnnouncementSerializer(self.get_queryset().get(pk=announcement.pk)).data
-        )
+        services.mark_announcement_read(announcement=announcement, membership=self.membership)
+        return Response(AnnouncementSerializer(self.get_queryset().get(pk=announcement.pk)).data)
 
     @extend_schema(responses=ReaderSerializer(many=True))
     @action(detail=True, methods=["get"], pagination_class=None)
@@ -394,9 +354,7 @@ class AnnouncementViewSet(
 
 
 class IdeaSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(
-        source="author.get_full_name", default=None, read_only=True
-    )
+    author = serializers.CharField(source="author.get_full_name", default=None, read_only=True)
     votes = serializers.IntegerField(source="n_votes", read_only=True)
     voted = serializers.BooleanField(read_only=True)
 
@@ -426,9 +384,7 @@ class IdeaSerializer(serializers.ModelSerializer):
 
 class AnswerInput(serializers.Serializer):
     status = serializers.ChoiceField(choices=Idea.Status.choices)
-    answer = serializers.CharField(
-        max_length=5000, required=False, default="", allow_blank=True
-    )
+    answer = serializers.CharField(max_length=5000, required=False, default="", allow_blank=True)
 
 
 class IdeaViewSet(
@@ -449,9 +405,7 @@ class IdeaViewSet(
         return Idea.objects.for_tenant(self.tenant).with_votes(self.membership)
 
     def perform_create(self, serializer):
-        idea = services.suggest_idea(
-            membership=self.membership, **serializer.validated_data
-        )
+        idea = services.suggest_idea(membership=self.membership, **serializer.validated_data)
         serializer.instance = self.get_queryset().get(pk=idea.pk)
 
     @extend_schema(request=None, responses=IdeaSerializer)
@@ -503,13 +457,9 @@ class KudosViewSet(mixins.ListModelMixin, TenantScopedViewSet):
 
 
 class ThankYouNoteSerializer(serializers.ModelSerializer):
-    agent = serializers.IntegerField(
-        write_only=True, help_text="Membership id of the agent."
-    )
+    agent = serializers.IntegerField(write_only=True, help_text="Membership id of the agent.")
     to = serializers.CharField(source="to_user.get_full_name", read_only=True)
-    sender = serializers.CharField(
-        source="from_user.get_full_name", default=None, read_only=True
-    )
+    sender = serializers.CharField(source="from_user.get_full_name", default=None, read_only=True)
 
     class Meta:
         model = ThankYouNote
@@ -517,9 +467,7 @@ class ThankYouNoteSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "to", "sender", "created_at"]
 
 
-class ThankYouNoteViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, TenantScopedViewSet
-):
+class ThankYouNoteViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, TenantScopedViewSet):
     """Thank-you notes to the caller; supervisors send them to agents."""
 
     serializer_class = ThankYouNoteSerializer

@@ -184,21 +184,15 @@ def seed(ctx) -> str:
     people, members = ctx.people, ctx.memberships
     now = timezone.now()
     admin = people["admin@demo.example"]
-    KnowledgeSettings.objects.update_or_create(
-        tenant=tenant, defaults={"stale_after_days": 180}
-    )
+    KnowledgeSettings.objects.update_or_create(tenant=tenant, defaults={"stale_after_days": 180})
     roles = {r.key: r for r in Role.objects.for_tenant(tenant)}
-    categories = {
-        name: create_category(tenant=tenant, name=name, by=admin) for name in CATEGORIES
-    }
+    categories = {name: create_category(tenant=tenant, name=name, by=admin) for name in CATEGORIES}
     for position, name in enumerate(CATEGORIES):
         categories[name].position = position
         categories[name].save(update_fields=["position"])
 
     articles = {}
-    for index, (title, category, audience, role_keys, body, owner) in enumerate(
-        ARTICLES
-    ):
+    for index, (title, category, audience, role_keys, body, owner) in enumerate(ARTICLES):
         created = now - timedelta(days=120 - index * 6)
         articles[title] = save_article(
             tenant=tenant,
@@ -218,8 +212,7 @@ def seed(ctx) -> str:
         by=people["supervisor@demo.example"],
         article=handbook,
         title=handbook.title,
-        body=handbook.body + "\n## Day two\n- Take your first tickets "
-        "in the Billing queue.\n",
+        body=handbook.body + "\n## Day two\n- Take your first tickets in the Billing queue.\n",
         audience=handbook.audience,
         category=handbook.category,
         owner=handbook.owner,
@@ -273,8 +266,7 @@ def seed(ctx) -> str:
         ],
     )
     lena, omar, alice = (
-        members[e]
-        for e in ("lena@demo.example", "omar@demo.example", "agent@demo.example")
+        members[e] for e in ("lena@demo.example", "omar@demo.example", "agent@demo.example")
     )
     Membership.objects.filter(pk=lena.pk).update(joined_at=now - timedelta(days=10))
     Membership.objects.filter(pk=omar.pk).update(joined_at=now - timedelta(days=25))
@@ -327,9 +319,7 @@ def seed(ctx) -> str:
     )
     for email, member in members.items():
         if email != "frank@example.org":
-            AnnouncementRead.objects.create(
-                tenant=tenant, announcement=everyone, membership=member
-            )
+            AnnouncementRead.objects.create(tenant=tenant, announcement=everyone, membership=member)
     publish_announcement(
         tenant=tenant,
         by=admin,
@@ -389,12 +379,7 @@ def seed(ctx) -> str:
             message=message,
             created_at=now - timedelta(days=2),
         )
-    kudos = (
-        Rating.objects.for_tenant(tenant)
-        .filter(score__gte=4)
-        .exclude(comment="")
-        .count()
-    )
+    kudos = Rating.objects.for_tenant(tenant).filter(score__gte=4).exclude(comment="").count()
     return (
         f"{len(articles)} articles in {len(categories)} categories, 2 onboarding checklists, "
         f"{deflections} deflections, 2 announcements, {len(idea_rows)} ideas, {kudos} kudos"

@@ -32,9 +32,7 @@ class ArticleForm(forms.Form):
         required=False,
         help_text=_("Reminded when the article needs a review."),
     )
-    is_published = forms.BooleanField(
-        label=_("Published"), required=False, initial=True
-    )
+    is_published = forms.BooleanField(label=_("Published"), required=False, initial=True)
     mark_reviewed = forms.BooleanField(
         label=_("I reviewed this article (resets its review date)"),
         required=False,
@@ -47,10 +45,7 @@ class ArticleForm(forms.Form):
         self.fields["category"].queryset = Category.objects.for_tenant(tenant)
         self.fields["roles"].queryset = Role.objects.for_tenant(tenant)
         self.fields["owner"].queryset = (
-            Membership.objects.for_tenant(tenant)
-            .active()
-            .staff()
-            .select_related("user")
+            Membership.objects.for_tenant(tenant).active().staff().select_related("user")
         )
         self.fields["owner"].label_from_instance = lambda m: m.user.get_full_name()
 
@@ -101,9 +96,7 @@ class AnnouncementForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Markdown."),
     )
-    audience = forms.ChoiceField(
-        label=_("Send to"), choices=Announcement.Audience.choices
-    )
+    audience = forms.ChoiceField(label=_("Send to"), choices=Announcement.Audience.choices)
     roles = forms.ModelMultipleChoiceField(
         label=_("Roles"),
         queryset=Role.objects.none(),
@@ -118,12 +111,8 @@ class AnnouncementForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("audience") == Announcement.Audience.ROLES and not data.get(
-            "roles"
-        ):
-            self.add_error(
-                "roles", _("Choose at least one role, or send it to everyone.")
-            )
+        if data.get("audience") == Announcement.Audience.ROLES and not data.get("roles"):
+            self.add_error("roles", _("Choose at least one role, or send it to everyone."))
         return data
 
 
@@ -160,12 +149,7 @@ class ThankForm(forms.Form):
 
     def __init__(self, *args, tenant, exclude_user=None, **kwargs):
         super().__init__(*args, **kwargs)
-        agents = (
-            Membership.objects.for_tenant(tenant)
-            .active()
-            .staff()
-            .select_related("user")
-        )
+        agents = Membership.objects.for_tenant(tenant).active().staff().select_related("user")
         if exclude_user is not None:
             agents = agents.exclude(user=exclude_user)
         self.fields["agent"].queryset = agents

@@ -104,9 +104,7 @@ class KnowledgeSettings(TenantOwned):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant"], name="knowledge_settings_one_per_tenant"
-            )
+            models.UniqueConstraint(fields=["tenant"], name="knowledge_settings_one_per_tenant")
         ]
 
     def __str__(self):
@@ -127,9 +125,7 @@ class Category(TenantOwned):
         ordering = ["position", "name"]
         verbose_name_plural = "categories"
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "slug"], name="category_slug_unique"
-            )
+            models.UniqueConstraint(fields=["tenant", "slug"], name="category_slug_unique")
         ]
 
     def __str__(self):
@@ -153,13 +149,10 @@ class ArticleQuerySet(TenantQuerySet):
         if member.is_staff:
             audiences.append(Article.Audience.STAFF)
         for_my_role = Exists(
-            Article.roles.through.objects.filter(
-                article_id=OuterRef("pk"), role_id=member.role_id
-            )
+            Article.roles.through.objects.filter(article_id=OuterRef("pk"), role_id=member.role_id)
         )
         return articles.filter(is_published=True).filter(
-            Q(audience__in=audiences)
-            | (Q(audience=Article.Audience.ROLES) & for_my_role)
+            Q(audience__in=audiences) | (Q(audience=Article.Audience.ROLES) & for_my_role)
         )
 
     def search(self, text: str):
@@ -251,9 +244,7 @@ class Article(TenantOwned):
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "slug"], name="article_slug_unique"
-            )
+            models.UniqueConstraint(fields=["tenant", "slug"], name="article_slug_unique")
         ]
         indexes = [
             # The stale job: a tenant's articles by last review.
@@ -274,9 +265,7 @@ class Article(TenantOwned):
 class ArticleVersion(TenantOwned):
     """One saved state of an article: who changed what, when. Never edited."""
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="versions"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="versions")
     number = models.PositiveIntegerField()
     title = models.CharField(max_length=200)
     body = models.TextField(max_length=100_000)
@@ -296,9 +285,7 @@ class ArticleVersion(TenantOwned):
     class Meta:
         ordering = ["-number"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["article", "number"], name="article_version_unique"
-            )
+            models.UniqueConstraint(fields=["article", "number"], name="article_version_unique")
         ]
 
     def __str__(self):
@@ -314,18 +301,14 @@ class OnboardingChecklist(TenantOwned):
     """The guides a newcomer of one role must read and acknowledge within a few days."""
 
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
-    due_within_days = models.PositiveIntegerField(
-        _("to complete within (days)"), default=14
-    )
+    due_within_days = models.PositiveIntegerField(_("to complete within (days)"), default=14)
     articles = models.ManyToManyField(Article, blank=True, related_name="+")
 
     objects = OnboardingQuerySet.as_manager()
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "role"], name="onboarding_one_per_role"
-            )
+            models.UniqueConstraint(fields=["tenant", "role"], name="onboarding_one_per_role")
         ]
 
     def __str__(self):
@@ -335,17 +318,13 @@ class OnboardingChecklist(TenantOwned):
 class Acknowledgement(TenantOwned):
     """A member read a guide and said so."""
 
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="+"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="+")
     acknowledged_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["membership", "article"], name="acknowledge_once"
-            )
+            models.UniqueConstraint(fields=["membership", "article"], name="acknowledge_once")
         ]
 
     def __str__(self):
@@ -368,9 +347,7 @@ class DeflectionQuerySet(TenantQuerySet):
 class Deflection(TenantOwned):
     """A customer said an article solved their problem: a request that was never opened."""
 
-    article = models.ForeignKey(
-        Article, on_delete=models.CASCADE, related_name="deflections"
-    )
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="deflections")
     member = models.ForeignKey(
         Membership, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -381,9 +358,7 @@ class Deflection(TenantOwned):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [
-            models.Index(fields=["tenant", "created_at"], name="deflection_recent")
-        ]
+        indexes = [models.Index(fields=["tenant", "created_at"], name="deflection_recent")]
 
     def __str__(self):
         return f"deflected by {self.article_id}"
@@ -405,11 +380,7 @@ class AnnouncementQuerySet(TenantQuerySet):
 
     def unread_by(self, member: Membership):
         return self.exclude(
-            Exists(
-                AnnouncementRead.objects.filter(
-                    announcement=OuterRef("pk"), membership=member
-                )
-            )
+            Exists(AnnouncementRead.objects.filter(announcement=OuterRef("pk"), membership=member))
         )
 
     def with_read_state(self, member: Membership):
@@ -417,9 +388,7 @@ class AnnouncementQuerySet(TenantQuerySet):
             self.select_related("author")
             .annotate(
                 is_read=Exists(
-                    AnnouncementRead.objects.filter(
-                        announcement=OuterRef("pk"), membership=member
-                    )
+                    AnnouncementRead.objects.filter(announcement=OuterRef("pk"), membership=member)
                 ),
                 n_reads=Count("reads", distinct=True),
             )
@@ -440,9 +409,7 @@ class Announcement(TenantOwned):
         choices=Audience.choices,
         default=Audience.EVERYONE,
     )
-    roles = models.ManyToManyField(
-        Role, blank=True, related_name="+", verbose_name=_("roles")
-    )
+    roles = models.ManyToManyField(Role, blank=True, related_name="+", verbose_name=_("roles"))
     send_email = models.BooleanField(_("also send by e-mail"), default=False)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -454,9 +421,7 @@ class Announcement(TenantOwned):
 
     class Meta:
         ordering = ["-published_at", "-pk"]
-        indexes = [
-            models.Index(fields=["tenant", "-published_at"], name="announcement_recent")
-        ]
+        indexes = [models.Index(fields=["tenant", "-published_at"], name="announcement_recent")]
 
     def __str__(self):
         return self.title
@@ -465,19 +430,13 @@ class Announcement(TenantOwned):
 class AnnouncementRead(TenantOwned):
     """A member read (or dismissed) an announcement: the banner goes away for them."""
 
-    announcement = models.ForeignKey(
-        Announcement, on_delete=models.CASCADE, related_name="reads"
-    )
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="+"
-    )
+    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="reads")
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     read_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["announcement", "membership"], name="read_once"
-            )
+            models.UniqueConstraint(fields=["announcement", "membership"], name="read_once")
         ]
 
     def __str__(self):
@@ -490,9 +449,7 @@ class IdeaQuerySet(TenantQuerySet):
             self.select_related("author", "answered_by")
             .annotate(
                 n_votes=Count("votes", distinct=True),
-                voted=Exists(
-                    IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)
-                ),
+                voted=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)),
             )
             .order_by("-created_at", "-pk")
         )
@@ -534,16 +491,12 @@ class Idea(TenantOwned):
 
 class IdeaVote(TenantOwned):
     idea = models.ForeignKey(Idea, on_delete=models.CASCADE, related_name="votes")
-    membership = models.ForeignKey(
-        Membership, on_delete=models.CASCADE, related_name="+"
-    )
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(
-                fields=["idea", "membership"], name="one_vote_per_member"
-            )
+            models.UniqueConstraint(fields=["idea", "membership"], name="one_vote_per_member")
         ]
 
     def __str__(self):
@@ -571,11 +524,7 @@ class ThankYouNote(TenantOwned):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
-        indexes = [
-            models.Index(
-                fields=["tenant", "to_user", "-created_at"], name="thanks_agent"
-            )
-        ]
+        indexes = [models.Index(fields=["tenant", "to_user", "-created_at"], name="thanks_agent")]
 
     def __str__(self):
         return f"thanks to {self.to_user_id}"
@@ -611,9 +560,7 @@ class DigestSent(TenantOwned):
 class ChecklistStatus:
     """One member's onboarding checklist: its guides, which are read, and whether it is late."""
 
-    def __init__(
-        self, member: Membership, checklist: OnboardingChecklist, read: dict, now
-    ):
+    def __init__(self, member: Membership, checklist: OnboardingChecklist, read: dict, now):
         self.member = member
         self.checklist = checklist
         self.articles = list(checklist.articles.all())
@@ -667,8 +614,7 @@ def onboarding_status(member: Membership, *, now) -> ChecklistStatus | None:
 def onboarding_overview(tenant, *, now) -> list[ChecklistStatus]:
     """Every active member whose role has a checklist, with progress: a constant few queries."""
     checklists = {
-        c.role_id: c
-        for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
+        c.role_id: c for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
     }
     members = list(
         Membership.objects.for_tenant(tenant)
@@ -684,7 +630,4 @@ def onboarding_overview(tenant, *, now) -> list[ChecklistStatus]:
         .values_list("membership_id", "article_id", "acknowledged_at")
     ):
         read.setdefault(membership_id, {})[article_id] = at
-    return [
-        ChecklistStatus(m, checklists[m.role_id], read.get(m.pk, {}), now)
-        for m in members
-    ]
+    return [ChecklistStatus(m, checklists[m.role_id], read.get(m.pk, {}), now) for m in members]

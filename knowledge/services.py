@@ -109,24 +109,16 @@ def save_article(
     at = at or timezone.now()
     for thing in [category, *roles]:
         if thing is not None and thing.tenant_id != tenant.pk:
-            raise KnowledgeError(
-                _("That category or role belongs to another helpdesk.")
-            )
+            raise KnowledgeError(_("That category or role belongs to another helpdesk."))
     creating = article is None
     if creating:
-        article = Article(
-            tenant=tenant, created_at=at, slug=_unique_slug(tenant, title)
-        )
-    before = (
-        None if creating else {"title": article.title, "audience": article.audience}
-    )
+        article = Article(tenant=tenant, created_at=at, slug=_unique_slug(tenant, title))
+    before = None if creating else {"title": article.title, "audience": article.audience}
     article.title = title
     article.body = body
     article.audience = audience
     article.category = category
-    article.owner = (
-        owner if owner is not None else (article.owner if article.pk else by)
-    )
+    article.owner = owner if owner is not None else (article.owner if article.pk else by)
     article.is_published = is_published
     article.updated_at = at
     if creating or mark_reviewed:
@@ -152,9 +144,7 @@ def restore_version(*, version: ArticleVersion, by: User | None) -> Article:
     article = version.article
     roles = Role.objects.for_tenant(article.tenant).filter(key__in=version.role_keys)
     category = (
-        Category.objects.for_tenant(article.tenant)
-        .filter(name=version.category_name)
-        .first()
+        Category.objects.for_tenant(article.tenant).filter(name=version.category_name).first()
     )
     return save_article(
         tenant=article.tenant,
@@ -173,13 +163,9 @@ def restore_version(*, version: ArticleVersion, by: User | None) -> Article:
 
 def mark_reviewed(*, article: Article, by: User | None) -> Article:
     now = timezone.now()
-    Article.objects.filter(pk=article.pk).update(
-        reviewed_at=now, stale_reminded_at=None
-    )
+    Article.objects.filter(pk=article.pk).update(reviewed_at=now, stale_reminded_at=None)
     article.reviewed_at, article.stale_reminded_at = now, None
-    record_audit(
-        tenant=article.tenant, actor=by, action="article.reviewed", target=article
-    )
+    record_audit(tenant=article.tenant, actor=by, action="article.reviewed", target=article)
     return article
 
 
@@ -229,9 +215,7 @@ def remind_stale_articles(*, now: datetime | None = None) -> int:
             # Claim the reminder first: a second run (or a redelivered task) finds it taken.
             claimed = (
                 Article.objects.filter(pk=article.pk)
-                .filter(
-                    Q(stale_reminded_at__isnull=True) | Q(stale_reminded_at__lt=cutoff)
-                )
+                .filter(Q(stale_reminded_at__isnull=True) | Q(stale_reminded_at__lt=cutoff))
                 .update(stale_reminded_at=now)
             )
             if not claimed:
@@ -264,9 +248,7 @@ def set_onboarding_checklist(
 ) -> OnboardingChecklist:
     if role.tenant_id != tenant.pk or any(a.tenant_id != tenant.pk for a in articles):
         raise KnowledgeError(_("That role or guide belongs to another helpdesk."))
-    checklist, _created = OnboardingChecklist.objects.get_or_create(
-        tenant=tenant, role=role
-    )
+    checklist, _created = OnboardingChecklist.objects.get_or_create(tenant=tenant, role=role)
     checklist.due_within_days = due_within_days
     checklist.save(update_fields=["due_within_days"])
     checklist.articles.set(articles)
@@ -297,9 +279,7 @@ def acknowledge_article(*, membership: Membership, article: Article) -> Acknowle
 # ---------------------------------------------------------------- deflections
 
 
-def record_deflection(
-    *, member: Membership, article: Article, query: str = ""
-) -> Deflection:
+def record_deflection(*, member: Membership, article: Article, query: str = "") -> Deflection:
     """The customer says this article solved it: count it; no request is opened."""
     if not Article.objects.visible_to(member).filter(pk=article.pk).exists():
         raise KnowledgeError(_("You cannot see this article."))
@@ -362,9 +342,9 @@ def announcement_recipients(announcement: Announcement):
 
 def email_announcement(*, announcement: Announcement) -> int:
     """Send the announcement to its audience, once (a second run finds it sent)."""
-    claimed = Announcement.objects.filter(
-        pk=announcement.pk, emailed_at__isnull=True
-    ).update(emailed_at=timezone.now())
+    claimed = Announcement.objects.filter(pk=announcement.pk, emailed_at__isnull=True).update(
+        emailed_at=timezone.now()
+    )
     if not claimed:
         return 0
     url = _absolute(reverse("knowledge:news", args=[announcement.tenant.slug]))
@@ -380,11 +360,7 @@ def email_announcement(*, announcement: Announcement) -> int:
 def mark_announcement_read(
     *, announcement: Announcement, membership: Membership
 ) -> AnnouncementRead:
-    if (
-        not Announcement.objects.visible_to(membership)
-        .filter(pk=announcement.pk)
-        .exists()
-    ):
+    if not Announcement.objects.visible_to(membership).filter(pk=announcement.pk).exists():
         raise KnowledgeError(_("This announcement is not for you."))
     read, _created = AnnouncementRead.objects.get_or_create(
         tenant_id=membership.tenant_id, announcement=announcement, membership=membership
@@ -410,9 +386,7 @@ def toggle_vote(*, idea: Idea, membership: Membership) -> bool:
         return False
     try:
         with transaction.atomic():
-            IdeaVote.objects.create(
-                tenant_id=idea.tenant_id, idea=idea, membership=membership
-            )
+            IdeaVote.objects.create(tenant_id=idea.tenant_id, idea=idea, membership=membership)
     except IntegrityError:  # a double click raced us; the vote is there either way
         pass
     return True
@@ -464,9 +438,7 @@ def _staff_emails(tenant: Tenant) -> list[str]:
 def _claim_digest(tenant: Tenant, kind: str, period_start: date) -> bool:
     try:
         with transaction.atomic():
-            DigestSent.objects.create(
-                tenant=tenant, kind=kind, period_start=period_start
-            )
+            DigestSent.objects.create(tenant=tenant, kind=kind, period_start=period_start)
     except IntegrityError:
         return False
     return True
@@ -500,9 +472,7 @@ def send_monthly_digest(*, tenant: Tenant, today: date | None = None) -> bool:
             .select_related("user", "role")[:50]
         ),
         "opened": tickets.filter(**in_month).count(),
-        "solved": tickets.filter(
-            solved_at__date__gte=start, solved_at__date__lt=end
-        ).count(),
+        "solved": tickets.filter(solved_at__date__gte=start, solved_at__date__lt=end).count(),
         "deflected": Deflection.objects.for_tenant(tenant).filter(**in_month).count(),
     }
     subject = _("%(tenant)s: your monthly digest") % {"tenant": tenant.name}

@@ -15,9 +15,7 @@ def remind_stale_articles_task() -> int:
 
 @shared_task
 def email_announcement_task(announcement_id: int) -> int:
-    announcement = (
-        Announcement.objects.select_related("tenant").filter(pk=announcement_id).first()
-    )
+    announcement = Announcement.objects.select_related("tenant").filter(pk=announcement_id).first()
     if announcement is None:  # deleted after it was queued; nothing to send
         return 0
     return services.email_announcement(announcement=announcement)

@@ -55,9 +55,7 @@ SUGGESTIONS = 5
 def _back(request, default: str):
     """Return to the page the form came from, if it is one of ours."""
     target = request.POST.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        target, {request.get_host()}, request.is_secure()
-    ):
+    if url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
         return redirect(target)
     return redirect(default)
 
@@ -130,9 +128,7 @@ def article_detail(request, slug, article_slug):
 def acknowledge(request, slug, article_slug):
     article = get_object_or_404(_visible(request), slug=article_slug)
     services.acknowledge_article(membership=request.membership, article=article)
-    messages.success(
-        request, _("Thank you: “%(title)s” is marked as read.") % {"title": article}
-    )
+    messages.success(request, _("Thank you: “%(title)s” is marked as read.") % {"title": article})
     return _back(request, reverse("knowledge:article", args=[slug, article.slug]))
 
 
@@ -251,11 +247,7 @@ def article_create(request, slug):
 @member_required("manage_articles")
 def article_edit(request, slug, pk):
     article = get_object_or_404(_visible(request).prefetch_related("roles"), pk=pk)
-    owner = (
-        Membership.objects.for_tenant(request.tenant)
-        .filter(user_id=article.owner_id)
-        .first()
-    )
+    owner = Membership.objects.for_tenant(request.tenant).filter(user_id=article.owner_id).first()
     initial = {
         "title": article.title,
         "category": article.category_id,
@@ -323,9 +315,7 @@ def article_history(request, slug, pk):
 def restore(request, slug, pk, number):
     article = get_object_or_404(_visible(request), pk=pk)
     version = get_object_or_404(
-        ArticleVersion.objects.for_tenant(request.tenant).select_related(
-            "article__tenant"
-        ),
+        ArticleVersion.objects.for_tenant(request.tenant).select_related("article__tenant"),
         article=article,
         number=number,
     )
@@ -382,13 +372,10 @@ def settings_update(request, slug):
 def onboarding(request, slug):
     tenant = request.tenant
     checklists = {
-        c.role_id: c
-        for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
+        c.role_id: c for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
     }
     # One list of guides shared by every role's form: the page's queries do not grow with roles.
-    guides = list(
-        Article.objects.for_tenant(tenant).filter(is_published=True).order_by("title")
-    )
+    guides = list(Article.objects.for_tenant(tenant).filter(is_published=True).order_by("title"))
     roles = []
     for role in Role.objects.for_tenant(tenant):
         checklist = checklists.get(role.pk)
@@ -400,9 +387,7 @@ def onboarding(request, slug):
             if checklist
             else None
         )
-        form = ChecklistForm(
-            initial=initial, tenant=tenant, guides=guides, prefix=f"role{role.pk}"
-        )
+        form = ChecklistForm(initial=initial, tenant=tenant, guides=guides, prefix=f"role{role.pk}")
         roles.append((role, form))
     statuses = onboarding_overview(tenant, now=timezone.now())
     return render(
@@ -429,13 +414,9 @@ def onboarding_set(request, slug, role_id):
             due_within_days=form.cleaned_data["due_within_days"],
             by=request.user,
         )
-        messages.success(
-            request, _("Checklist for %(role)s saved.") % {"role": role.name}
-        )
+        messages.success(request, _("Checklist for %(role)s saved.") % {"role": role.name})
     else:
-        messages.error(
-            request, _("The checklist was not saved: check the number of days.")
-        )
+        messages.error(request, _("The checklist was not saved: check the number of days."))
     return redirect("knowledge:onboarding", slug=slug)
 
 
@@ -482,20 +463,14 @@ def news(request, slug):
 @require_POST
 @member_required()
 def announcement_read(request, slug, pk):
-    announcement = get_object_or_404(
-        Announcement.objects.visible_to(request.membership), pk=pk
-    )
-    services.mark_announcement_read(
-        announcement=announcement, membership=request.membership
-    )
+    announcement = get_object_or_404(Announcement.objects.visible_to(request.membership), pk=pk)
+    services.mark_announcement_read(announcement=announcement, membership=request.membership)
     return _back(request, reverse("knowledge:news", args=[slug]))
 
 
 @member_required("publish_announcements")
 def announcement_readers(request, slug, pk):
-    announcement = get_object_or_404(
-        Announcement.objects.for_tenant(request.tenant), pk=pk
-    )
+    announcement = get_object_or_404(Announcement.objects.for_tenant(request.tenant), pk=pk)
     reads = {
         r.membership_id: r.read_at
         for r in AnnouncementRead.objects.for_tenant(request.tenant).filter(
@@ -623,10 +598,7 @@ def kudos(request, slug):
 @member_required("thank_agents")
 def agent_kudos(request, slug, member_id):
     agent = get_object_or_404(
-        Membership.objects.for_tenant(request.tenant)
-        .active()
-        .staff()
-        .select_related("user"),
+        Membership.objects.for_tenant(request.tenant).active().staff().select_related("user"),
         pk=member_id,
     )
     return _kudos_page(request, agent)

@@ -40,9 +40,7 @@ def onboarding_for(membership):
 def deflection_figures(tenant, period_start, period_end):
     if tenant is None or period_start is None or period_end is None:
         return None
-    deflections = Deflection.objects.for_tenant(tenant).between(
-        period_start, period_end
-    )
+    deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
     return {
         "count": deflections.count(),
         "articles": list(deflections.most_useful_articles()),

@@ -27,9 +27,7 @@ def billing_category(acme):
 
 @pytest.fixture
 def public_article(acme, sam, billing_category):
-    return write(
-        acme, "Refund basics", "public", by=sam.user, category=billing_category
-    )
+    return write(acme, "Refund basics", "public", by=sam.user, category=billing_category)
 
 
 @pytest.fixture

@@ -42,9 +42,7 @@ def test_role_announcement_reaches_agents_only(client, alice, bob, for_agents):
     assert client.post(f"/t/acme/news/{for_agents.pk}/read/").status_code == 404
 
 
-def test_agent_dismisses_the_banner_and_admin_sees_who_read(
-    client, ada, alice, olga, for_agents
-):
+def test_agent_dismisses_the_banner_and_admin_sees_who_read(client, ada, alice, olga, for_agents):
     client.force_login(alice.user)
     page = client.get("/t/acme/kb/").content.decode()
     assert "Read the announcement" in page
@@ -81,9 +79,7 @@ def test_admin_publishes_by_email_to_everyone(
 def test_email_job_sends_once(acme, ada, alice, mailoutbox):
     from knowledge.tasks import email_announcement_task
 
-    announcement = publish_announcement(
-        tenant=acme, by=ada.user, title="Hi", body="Hello"
-    )
+    announcement = publish_announcement(tenant=acme, by=ada.user, title="Hi", body="Hello")
     email_announcement_task.delay(announcement.pk)
     email_announcement_task.delay(announcement.pk)
     assert len(mailoutbox) == 2  # ada and alice, once each
@@ -111,10 +107,7 @@ def test_api_lists_and_marks_read(api, alice, bob, for_agents):
     assert AnnouncementRead.objects.filter(membership=alice).count() == 1
     api.force_authenticate(bob.user)
     assert api.get("/api/v1/t/acme/announcements/").json()["count"] == 0
-    assert (
-        api.post(f"/api/v1/t/acme/announcements/{for_agents.pk}/read/").status_code
-        == 404
-    )
+    assert api.post(f"/api/v1/t/acme/announcements/{for_agents.pk}/read/").status_code == 404
 
 
 def test_banner_costs_one_query_and_nothing_without_a_member(

@@ -18,9 +18,7 @@ def library(public_article, customer_article, staff_article, agent_role_article)
     return [public_article, customer_article, staff_article, agent_role_article]
 
 
-def test_customer_sees_only_public_and_customer_articles_everywhere(
-    client, api, bob, library
-):
+def test_customer_sees_only_public_and_customer_articles_everywhere(client, api, bob, library):
     client.force_login(bob.user)
     api.force_authenticate(bob.user)
     pages = [
@@ -43,30 +41,20 @@ def test_customer_sees_only_public_and_customer_articles_everywhere(
 
 def test_agent_sees_staff_and_own_role_articles(client, alice, library):
     client.force_login(alice.user)
-    titles = [
-        r["title"] for r in client.get("/t/acme/kb/suggest/?q=refund").json()["results"]
-    ]
+    titles = [r["title"] for r in client.get("/t/acme/kb/suggest/?q=refund").json()["results"]]
     assert set(titles) == {a.title for a in library}
 
 
 def test_role_article_is_only_for_that_role(acme, sam, alice):
     supervisor_role = sam.role
     write(acme, "Supervisor escalations", "roles", by=sam.user, roles=[supervisor_role])
-    assert (
-        not Article.objects.visible_to(alice)
-        .filter(title="Supervisor escalations")
-        .exists()
-    )
+    assert not Article.objects.visible_to(alice).filter(title="Supervisor escalations").exists()
 
 
 def test_drafts_are_for_writers_only(acme, sam, bob, alice):
     write(acme, "Draft about refunds", "public", by=sam.user, is_published=False)
-    assert (
-        not Article.objects.visible_to(bob).filter(title__startswith="Draft").exists()
-    )
-    assert (
-        not Article.objects.visible_to(alice).filter(title__startswith="Draft").exists()
-    )
+    assert not Article.objects.visible_to(bob).filter(title__startswith="Draft").exists()
+    assert not Article.objects.visible_to(alice).filter(title__startswith="Draft").exists()
     assert Article.objects.visible_to(sam).filter(title__startswith="Draft").exists()
 
 
@@ -80,16 +68,12 @@ def test_picker_include_searches_through_the_same_rule(client, bob, alice, libra
     assert 'data-target="id_body"' in html
     assert 'data-suggest-url="/t/acme/kb/suggest/"' in html
     client.force_login(bob.user)
-    titles = [
-        r["title"] for r in client.get("/t/acme/kb/suggest/?q=refund").json()["results"]
-    ]
+    titles = [r["title"] for r in client.get("/t/acme/kb/suggest/?q=refund").json()["results"]]
     assert "Refund secret playbook" not in titles
     assert "Refund basics" in titles
 
 
-def test_categories_only_count_what_the_member_sees(
-    client, acme, sam, bob, billing_category
-):
+def test_categories_only_count_what_the_member_sees(client, acme, sam, bob, billing_category):
     write(acme, "Billing secret", "staff", by=sam.user, category=billing_category)
     client.force_login(bob.user)
     body = client.get("/t/acme/kb/?category=billing").content.decode()

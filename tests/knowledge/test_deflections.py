@@ -36,9 +36,7 @@ def test_deflect_button_on_the_article_page(client, bob, customer_article):
     client.force_login(bob.user)
     page = client.get(f"/t/acme/kb/{customer_article.slug}/?q=refund").content.decode()
     assert "This solved my problem" in page
-    response = client.post(
-        "/t/acme/kb/deflect/", {"article": customer_article.pk, "query": "x"}
-    )
+    response = client.post("/t/acme/kb/deflect/", {"article": customer_article.pk, "query": "x"})
     assert response.status_code == 302
     assert Deflection.objects.count() == 1
 

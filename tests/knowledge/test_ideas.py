@@ -41,14 +41,10 @@ def test_admin_answers_and_everyone_sees_the_status(client, ada, bob, dark_mode)
 
 def test_only_admins_answer(client, api, sam, dark_mode):
     client.force_login(sam.user)
-    response = client.post(
-        f"/t/acme/ideas/{dark_mode.pk}/answer/", {"status": "declined"}
-    )
+    response = client.post(f"/t/acme/ideas/{dark_mode.pk}/answer/", {"status": "declined"})
     assert response.status_code == 403
     api.force_authenticate(sam.user)
-    response = api.post(
-        f"/api/v1/t/acme/ideas/{dark_mode.pk}/answer/", {"status": "declined"}
-    )
+    response = api.post(f"/api/v1/t/acme/ideas/{dark_mode.pk}/answer/", {"status": "declined"})
     assert response.status_code == 403
     dark_mode.refresh_from_db()
     assert dark_mode.status == Idea.Status.NEW

@@ -11,9 +11,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def globex_things(globex, mallory, globex_article):
-    announcement = publish_announcement(
-        tenant=globex, by=mallory.user, title="G", body="g"
-    )
+    announcement = publish_announcement(tenant=globex, by=mallory.user, title="G", body="g")
     idea = suggest_idea(membership=mallory, title="Globex idea")
     role = Role.objects.for_tenant(globex).get(key="agent")
     return {
@@ -60,32 +58,15 @@ def test_acme_admin_gets_404_in_the_api(api, ada, globex_things):
     api.force_authenticate(ada.user)
     base = "/api/v1/t/acme"
     assert api.get(f"{base}/articles/{g['article'].pk}/").status_code == 404
-    assert (
-        api.patch(f"{base}/articles/{g['article'].pk}/", {"title": "x"}).status_code
-        == 404
-    )
+    assert api.patch(f"{base}/articles/{g['article'].pk}/", {"title": "x"}).status_code == 404
     assert api.get(f"{base}/announcements/{g['announcement'].pk}/").status_code == 404
-    assert (
-        api.post(f"{base}/announcements/{g['announcement'].pk}/read/").status_code
-        == 404
-    )
-    assert (
-        api.get(f"{base}/announcements/{g['announcement'].pk}/readers/").status_code
-        == 404
-    )
+    assert api.post(f"{base}/announcements/{g['announcement'].pk}/read/").status_code == 404
+    assert api.get(f"{base}/announcements/{g['announcement'].pk}/readers/").status_code == 404
     assert api.get(f"{base}/ideas/{g['idea'].pk}/").status_code == 404
     assert api.post(f"{base}/ideas/{g['idea'].pk}/vote/").status_code == 404
-    assert (
-        api.post(f"{base}/ideas/{g['idea'].pk}/answer/", {"status": "done"}).status_code
-        == 404
-    )
-    assert (
-        api.post(f"{base}/deflections/", {"article": g["article"].pk}).status_code
-        == 404
-    )
-    response = api.post(
-        f"{base}/kudos/notes/", {"agent": g["member"].pk, "message": "hi"}
-    )
+    assert api.post(f"{base}/ideas/{g['idea'].pk}/answer/", {"status": "done"}).status_code == 404
+    assert api.post(f"{base}/deflections/", {"article": g["article"].pk}).status_code == 404
+    response = api.post(f"{base}/kudos/notes/", {"agent": g["member"].pk, "message": "hi"})
     assert response.status_code == 404
     assert "Globex" not in str(api.get(f"{base}/articles/?q=globex").json())
 

@@ -37,9 +37,7 @@ def test_agent_sees_own_good_comments_only(client, acme, alice, olga, bob):
 
 def test_supervisor_thanks_an_agent_who_sees_the_note(client, sam, alice, bob):
     client.force_login(sam.user)
-    response = client.post(
-        "/t/acme/kudos/thank/", {"agent": alice.pk, "message": "Well done!"}
-    )
+    response = client.post("/t/acme/kudos/thank/", {"agent": alice.pk, "message": "Well done!"})
     assert response.status_code == 302
     client.force_login(alice.user)
     assert "Well done!" in client.get("/t/acme/kudos/").content.decode()
@@ -47,15 +45,10 @@ def test_supervisor_thanks_an_agent_who_sees_the_note(client, sam, alice, bob):
     assert client.get("/t/acme/kudos/").status_code == 403
 
 
-def test_agents_cannot_thank_and_customers_cannot_be_thanked(
-    client, alice, olga, sam, bob
-):
+def test_agents_cannot_thank_and_customers_cannot_be_thanked(client, alice, olga, sam, bob):
     client.force_login(alice.user)
     assert (
-        client.post(
-            "/t/acme/kudos/thank/", {"agent": olga.pk, "message": "x"}
-        ).status_code
-        == 403
+        client.post("/t/acme/kudos/thank/", {"agent": olga.pk, "message": "x"}).status_code == 403
     )
     client.force_login(sam.user)
     client.post("/t/acme/kudos/thank/", {"agent": bob.pk, "message": "x"})
@@ -66,16 +59,14 @@ def test_kudos_api(api, acme, alice, sam, bob):
     rated(acme, bob, alice, 4, "Good job")
     thank_agent(by=sam, agent=alice, message="Thanks!")
     api.force_authenticate(alice.user)
-    assert [
-        k["comment"] for k in api.get("/api/v1/t/acme/kudos/").json()["results"]
-    ] == ["Good job"]
-    assert [
-        n["message"] for n in api.get("/api/v1/t/acme/kudos/notes/").json()["results"]
-    ] == ["Thanks!"]
+    assert [k["comment"] for k in api.get("/api/v1/t/acme/kudos/").json()["results"]] == [
+        "Good job"
+    ]
+    assert [n["message"] for n in api.get("/api/v1/t/acme/kudos/notes/").json()["results"]] == [
+        "Thanks!"
+    ]
     api.force_authenticate(sam.user)
-    response = api.post(
-        "/api/v1/t/acme/kudos/notes/", {"agent": bob.pk, "message": "x"}
-    )
+    response = api.post("/api/v1/t/acme/kudos/notes/", {"agent": bob.pk, "message": "x"})
     assert response.status_code == 400
     assert "agent" in response.json()
 
@@ -95,9 +86,7 @@ def test_weekly_wins_go_to_the_team_once(acme, alice, sam, bob, mailoutbox):
     assert send_weekly_wins(tenant=acme) is False
 
 
-def test_monthly_digest_once_per_month(
-    acme, ada, alice, bob, public_article, mailoutbox
-):
+def test_monthly_digest_once_per_month(acme, ada, alice, bob, public_article, mailoutbox):
     today = timezone.localdate()
     next_month = (today.replace(day=1) + timedelta(days=32)).replace(day=1)
     assert send_monthly_digest(tenant=acme, today=next_month) is True

@@ -74,31 +74,22 @@ def test_new_agent_reads_both_guides_and_completes(client, alice, guides):
 
 
 def test_admin_sees_who_is_late(client, ada, alice, olga, guides):
-    Membership.objects.filter(pk=olga.pk).update(
-        joined_at=timezone.now() - timedelta(days=30)
-    )
+    Membership.objects.filter(pk=olga.pk).update(joined_at=timezone.now() - timedelta(days=30))
     olga.refresh_from_db()
     client.force_login(ada.user)
     page = client.get("/t/acme/onboarding/").content.decode()
     assert "1 person is late." in page
-    overview = {
-        s.member.user.email: s
-        for s in onboarding_overview(ada.tenant, now=timezone.now())
-    }
+    overview = {s.member.user.email: s for s in onboarding_overview(ada.tenant, now=timezone.now())}
     assert overview["olga@acme.test"].is_late
     assert not overview["alice@acme.test"].is_late
 
 
-def test_customers_have_no_checklist_and_agents_cannot_open_onboarding(
-    client, bob, alice, guides
-):
+def test_customers_have_no_checklist_and_agents_cannot_open_onboarding(client, bob, alice, guides):
     assert checklist_html(bob).strip() == ""
     client.force_login(alice.user)
     assert client.get("/t/acme/onboarding/").status_code == 403
 
 
-def test_checklist_needs_no_more_than_three_queries(
-    alice, guides, django_assert_max_num_queries
-):
+def test_checklist_needs_no_more_than_three_queries(alice, guides, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         checklist_html(alice)

@@ -52,9 +52,7 @@ def test_list_pages_do_not_grow_with_their_rows(
     member = request.getfixturevalue(who)
     client.force_login(member.user)
     fill(acme, ada, sam, alice, bob, 2)
-    for url in PAGES[
-        who
-    ]:  # first visits record last_seen and the settings row: not list costs
+    for url in PAGES[who]:  # first visits record last_seen and the settings row: not list costs
         client.get(url)
     counts = {}
     for url in PAGES[who]:
@@ -70,9 +68,7 @@ def test_list_pages_do_not_grow_with_their_rows(
             assert client.get(url).status_code == 200
 
 
-def test_api_lists_do_not_grow(
-    api, acme, ada, sam, alice, bob, django_assert_num_queries
-):
+def test_api_lists_do_not_grow(api, acme, ada, sam, alice, bob, django_assert_num_queries):
     api.force_authenticate(alice.user)
     urls = [
         "/api/v1/t/acme/articles/",

@@ -12,21 +12,15 @@ pytestmark = pytest.mark.django_db
 
 
 def age(article, days):
-    Article.objects.filter(pk=article.pk).update(
-        reviewed_at=timezone.now() - timedelta(days=days)
-    )
+    Article.objects.filter(pk=article.pk).update(reviewed_at=timezone.now() - timedelta(days=days))
 
 
 def test_the_job_reminds_the_owner_once_per_period(acme, public_article, mailoutbox):
-    KnowledgeSettings.objects.update_or_create(
-        tenant=acme, defaults={"stale_after_days": 30}
-    )
+    KnowledgeSettings.objects.update_or_create(tenant=acme, defaults={"stale_after_days": 30})
     age(public_article, 31)
 
     assert remind_stale_articles_task.delay().get() == 1
-    assert (
-        remind_stale_articles_task.delay().get() == 0
-    )  # run twice: still one reminder
+    assert remind_stale_articles_task.delay().get() == 0  # run twice: still one reminder
 
     assert len(mailoutbox) == 1
     assert mailoutbox[0].to == ["sam@acme.test"]
@@ -34,21 +28,15 @@ def test_the_job_reminds_the_owner_once_per_period(acme, public_article, mailout
     assert f"/t/acme/kb/manage/{public_article.pk}/edit/" in mailoutbox[0].body
 
 
-def test_fresh_articles_and_other_periods_are_left_alone(
-    acme, public_article, mailoutbox
-):
-    KnowledgeSettings.objects.update_or_create(
-        tenant=acme, defaults={"stale_after_days": 60}
-    )
+def test_fresh_articles_and_other_periods_are_left_alone(acme, public_article, mailoutbox):
+    KnowledgeSettings.objects.update_or_create(tenant=acme, defaults={"stale_after_days": 60})
     age(public_article, 31)
     remind_stale_articles_task.delay()
     assert mailoutbox == []
 
 
 def test_a_new_period_brings_a_new_reminder(acme, public_article, mailoutbox):
-    KnowledgeSettings.objects.update_or_create(
-        tenant=acme, defaults={"stale_after_days": 30}
-    )
+    KnowledgeSettings.objects.update_or_create(tenant=acme, defaults={"stale_after_days": 30})
     age(public_article, 100)
     remind_stale_articles_task.delay()
     Article.objects.filter(pk=public_article.pk).update(
@@ -58,9 +46,7 @@ def test_a_new_period_brings_a_new_reminder(acme, public_article, mailoutbox):
     assert len(mailoutbox) == 2
 
 
-def test_manage_page_flags_stale_and_review_clears_it(
-    client, acme, sam, public_article
-):
+def test_manage_page_flags_stale_and_review_clears_it(client, acme, sam, public_article):
     age(public_article, 400)
     client.force_login(sam.user)
     page = client.get("/t/acme/kb/manage/").content.decode()

@@ -22,9 +22,7 @@ def edit(article, by, **changes):
 
 def test_sam_edits_then_restores_the_first_text(public_article, sam, ada):
     edit(public_article, ada.user, body="Refunds take 3 days.", note="Shorter")
-    assert list(
-        public_article.versions.values_list("number", "edited_by__email", "note")
-    ) == [
+    assert list(public_article.versions.values_list("number", "edited_by__email", "note")) == [
         (2, "ada@acme.test", "Shorter"),
         (1, "sam@acme.test", "Created"),
     ]
@@ -40,15 +38,11 @@ def test_sam_edits_then_restores_the_first_text(public_article, sam, ada):
     assert latest.edited_by == sam.user
 
 
-def test_history_page_shows_the_change_and_restore_button_works(
-    client, sam, public_article
-):
+def test_history_page_shows_the_change_and_restore_button_works(client, sam, public_article):
     edit(public_article, sam.user, body="A brand new line.")
     client.force_login(sam.user)
 
-    page = client.get(
-        f"/t/acme/kb/manage/{public_article.pk}/history/"
-    ).content.decode()
+    page = client.get(f"/t/acme/kb/manage/{public_article.pk}/history/").content.decode()
     assert "kb-diff__add" in page and "A brand new line." in page
     assert "kb-diff__remove" in page
 
@@ -98,8 +92,6 @@ def test_agent_cannot_manage_articles(client, alice, public_article):
     client.force_login(alice.user)
     response = client.get(f"/t/acme/kb/manage/{public_article.pk}/history/")
     assert response.status_code == 403
-    assert (
-        "does not allow you to write and publish articles" in response.content.decode()
-    )
+    assert "does not allow you to write and publish articles" in response.content.decode()
     response = client.post(f"/t/acme/kb/manage/{public_article.pk}/restore/1/")
     assert response.status_code == 403
