@@ -23,6 +23,11 @@ ACTIONS = {
     "view_own_metrics": _("see their own figures"),
     "view_audit_log": _("read the audit log"),
     "manage_settings": _("change the helpdesk's settings"),
+    "view_kudos": _("see kudos and thank-you notes"),
+    "thank_agents": _("send thank-you notes to agents"),
+    "publish_announcements": _("publish announcements"),
+    "manage_onboarding": _("set onboarding checklists"),
+    "answer_ideas": _("answer ideas and set their status"),
 }
 
 # How far a role sees tickets: its own requests, the queues it works, or everything.
@@ -43,6 +48,7 @@ _STAFF = [
     "assign_ticket",
     "change_ticket_status",
     "view_people",
+    "view_kudos",
 ]
 
 BUILTIN_ROLES = {
@@ -65,6 +71,7 @@ BUILTIN_ROLES = {
             "manage_articles",
             "view_metrics",
             "view_own_metrics",
+            "thank_agents",
         ],
         "description": _(
             "Leads the agents: sees and works every ticket, assigns work, manages queues and "

@@ -141,6 +141,20 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=6, minute=30, day_of_month=1),
         "args": ["monthly"],
     },
+    # Knowledge: stale-article reminders, the monthly digest and the weekly wins (each job
+    # sends at most once per article or period, so running it daily is safe).
+    "knowledge-remind-stale-articles": {
+        "task": "knowledge.tasks.remind_stale_articles_task",
+        "schedule": 24 * 3600.0,
+    },
+    "knowledge-monthly-digest": {
+        "task": "knowledge.tasks.send_monthly_digests_task",
+        "schedule": 6 * 3600.0,
+    },
+    "knowledge-weekly-wins": {
+        "task": "knowledge.tasks.send_weekly_wins_task",
+        "schedule": 6 * 3600.0,
+    },
 }
 
 LANGUAGE_CODE = "en"
@@ -216,6 +230,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ArticleAudienceEnum": "knowledge.models.Article.Audience",
+        "AnnouncementAudienceEnum": "knowledge.models.Announcement.Audience",
+    },
 }
 
 # Production hardening: `manage.py check --deploy` is silent with DEBUG=0.

@@ -1,0 +1,47 @@
+"""Template hooks of knowledge used on other apps' pages: banner, checklist, metrics panel."""
+
+from django import template
+from django.utils import timezone
+
+from ..models import Announcement, Deflection, onboarding_status
+from ..rendering import render_article_body
+
+register = template.Library()
+
+
+@register.filter
+def article_body(text):
+    """{{ article.body|article_body }}: sanitized Markdown with safe video players."""
+    return render_article_body(text)
+
+
+@register.simple_tag
+def unread_announcement(membership):
+    """The newest unread announcement for the member (one query), or None."""
+    if membership is None or not getattr(membership, "is_active", False):
+        return None
+    return (
+        Announcement.objects.visible_to(membership)
+        .unread_by(membership)
+        .order_by("-published_at", "-pk")
+        .first()
+    )
+
+
+@register.simple_tag
+def onboarding_for(membership):
+    """The member's checklist with progress, or None when their role has none."""
+    if membership is None or not getattr(membership, "is_active", False):
+        return None
+    return onboarding_status(membership, now=timezone.now())
+
+
+@register.simple_tag
+def deflection_figures(tenant, period_start, period_end):
+    if tenant is None or period_start is None or period_end is None:
+        return None
+    deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
+    return {
+        "count": deflections.count(),
+        "articles": list(deflections.most_useful_articles()),
+    }
