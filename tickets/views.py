@@ -455,6 +455,7 @@ def workspace(request, slug):
         "bulk_form": BulkForm(tenant=request.tenant),
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
+        "may_view_people": can(member, "view_people"),
     }
     return render(request, "tickets/workspace.html", context)
 
