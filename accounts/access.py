@@ -38,9 +38,12 @@ class Decision:
 class Refused(Exception):  # noqa: N818 (a refusal is an outcome, not an error)
     """Raised by ``ensure``; pages render the reasons, the API answers 403 with them."""
 
-    def __init__(self, decision: Decision):
+    def __init__(self, decision: Decision, action: str | None = None, obj=None):
         super().__init__(" ".join(decision.reasons))
         self.decision = decision
+        # What was refused, so that the refusal page can offer to ask for it.
+        self.action = action
+        self.obj = obj
 
 
 def action_label(action: str) -> str:
@@ -79,13 +82,11 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
             False,
             [
                 _("Your role, %(role)s, does not allow you to %(label)s.")
-                % {"role": role.name, "label": label}
+                % {"role": role, "label": label}
             ],
             can_request=True,
         )
-    reasons = [
-        _("Your role, %(role)s, allows you to %(label)s.") % {"role": role.name, "label": label}
-    ]
+    reasons = [_("Your role, %(role)s, allows you to %(label)s.") % {"role": role, "label": label}]
     if obj is None:
         return Decision(True, reasons)
     if getattr(obj, "tenant_id", member.tenant_id) != member.tenant_id:
@@ -114,5 +115,5 @@ def ensure(member: Membership | None, action: str, obj=None) -> Decision:
     """Decide, and raise Refused when the answer is no."""
     decision = decide(member, action, obj)
     if not decision.allowed:
-        raise Refused(decision)
+        raise Refused(decision, action, obj)
     return decision

@@ -2,6 +2,54 @@ from django.urls import path
 
 from . import api
 
+rules = api.JoiningRuleViewSet
 urlpatterns = [
     path("me/", api.MeViewSet.as_view({"get": "list"}), name="api-me"),
+    path("register/", api.RegisterView.as_view(), name="api-register"),
+    path(
+        "joining-rules/",
+        rules.as_view({"get": "list", "post": "create"}),
+        name="api-joining-rules",
+    ),
+    path("joining-rules/test/", rules.as_view({"get": "test"}), name="api-joining-rules-test"),
+    path(
+        "joining-rules/<int:pk>/",
+        rules.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
+        name="api-joining-rule",
+    ),
+    path("approvals/", api.ApprovalViewSet.as_view({"get": "list"}), name="api-approvals"),
+    path(
+        "approvals/<int:pk>/approve/",
+        api.ApprovalViewSet.as_view({"post": "approve"}),
+        name="api-approval-approve",
+    ),
+    path(
+        "approvals/<int:pk>/reject/",
+        api.ApprovalViewSet.as_view({"post": "reject"}),
+        name="api-approval-reject",
+    ),
+    path(
+        "invitations/",
+        api.InvitationViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-invitations",
+    ),
+    path(
+        "invitations/accept/",
+        api.AcceptInvitationView.as_view(),
+        name="api-invitations-accept",
+    ),
+    path("users/", api.UserViewSet.as_view({"get": "list"}), name="api-users"),
+    path(
+        "users/<int:pk>/",
+        api.UserViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
+        name="api-user",
+    ),
+    path(
+        "roles/",
+        api.RoleViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-roles",
+    ),
+    path("roles/<int:pk>/", api.RoleViewSet.as_view({"get": "retrieve"}), name="api-role"),
+    path("access/explain/", api.ExplainViewSet.as_view({"get": "list"}), name="api-explain"),
+    path("audit-log/", api.AuditLogViewSet.as_view({"get": "list"}), name="api-audit-log"),
 ]

@@ -8,10 +8,27 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .models import Membership, Organization, Role, Tenant, User
-from .services import add_member, create_tenant, find_or_create_user
+from .models import JoiningRule, Membership, Organization, Role, Tenant, User
+from .services import (
+    add_joining_rule,
+    add_member,
+    create_role,
+    create_tenant,
+    find_or_create_user,
+    invite,
+    register,
+)
 
 DEMO_SLUG = "demo"
+# A second, small helpdesk, so that tenant isolation can be seen (its admin sees none of demo).
+SECOND_SLUG = "globex"
+SECOND_ADMIN = ("admin@globex.example", "Gina Globex")
+SECOND_PEOPLE = [
+    ("agent@globex.example", "Hank Globex", "agent"),
+    ("buyer@globex.example", "Ivy Buyer", "customer"),
+]
+APPLICANT = ("paula@example.net", "Paula Park")
+INVITEE = "nina@demo.example"
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 (the demo prints it for everyone)
 # email, name, role, organization
 DEMO_PEOPLE = [
@@ -45,8 +62,14 @@ class DemoContext:
 
     @staticmethod
     def remove_demo():
-        emails = [e for e, *_ in DEMO_PEOPLE]
-        Tenant.objects.filter(slug=DEMO_SLUG).delete()
+        emails = [
+            *(e for e, *_ in DEMO_PEOPLE),
+            SECOND_ADMIN[0],
+            *(e for e, *_ in SECOND_PEOPLE),
+            APPLICANT[0],
+            "liam@demo.example",
+        ]
+        Tenant.objects.filter(slug__in=[DEMO_SLUG, SECOND_SLUG]).delete()
         # Demo people who belong nowhere else go too.
         User.objects.filter(email__in=emails, memberships__isnull=True).delete()
 
@@ -82,4 +105,78 @@ def seed(ctx: DemoContext) -> str:
         )
         ctx.people[email] = user
         ctx.memberships[email] = membership
-    return f"{len(DEMO_PEOPLE)} people in {len(ctx.organizations)} organizations"
+    joining = _seed_joining(ctx, roles)
+    second = _seed_second_tenant()
+    return (
+        f"{len(DEMO_PEOPLE)} people in {len(ctx.organizations)} organizations; {joining}; {second}"
+    )
+
+
+def _seed_joining(ctx: DemoContext, roles: dict[str, Role]) -> str:
+    """Joining rules, a custom role, a pending applicant and an open invitation."""
+    tenant = ctx.tenant
+    admin = ctx.people["admin@demo.example"]
+    add_joining_rule(
+        tenant=tenant,
+        by=admin,
+        kind=JoiningRule.Kind.DOMAIN,
+        pattern="acme.example",
+        role=roles["customer"],
+        organization=ctx.organizations["Acme Corp"],
+        requires_approval=False,
+        position=1,
+    )
+    add_joining_rule(
+        tenant=tenant,
+        by=admin,
+        kind=JoiningRule.Kind.DOMAIN,
+        pattern="globex.example",
+        role=roles["customer"],
+        organization=ctx.organizations["Globex"],
+        requires_approval=False,
+        position=2,
+    )
+    add_joining_rule(
+        tenant=tenant,
+        by=admin,
+        kind=JoiningRule.Kind.OPEN,
+        pattern="",
+        role=roles["customer"],
+        organization=None,
+        requires_approval=True,
+        position=3,
+    )
+    ctx.extra["light_agent_role"] = create_role(
+        tenant=tenant,
+        by=admin,
+        name="Light agent",
+        description=(
+            "Sees the tickets of the queues granted to them and writes internal notes; "
+            "cannot reply to requesters or change a ticket's status."
+        ),
+        permissions=["view_ticket", "add_internal_note", "view_people"],
+        scope="queues",
+    )
+    email, name = APPLICANT
+    register(tenant=tenant, email=email, name=name, password=DEMO_PASSWORD)
+    invite(tenant=tenant, email=INVITEE, role=roles["agent"], by=admin, notify=False)
+    return "3 joining rules, a Light agent role, 1 pending sign-up, 1 open invitation"
+
+
+def _seed_second_tenant() -> str:
+    if Tenant.objects.filter(slug=SECOND_SLUG).exists():
+        return f"{SECOND_SLUG} already exists"
+    email, name = SECOND_ADMIN
+    tenant = create_tenant(
+        slug=SECOND_SLUG,
+        name="Globex Support",
+        admin_email=email,
+        admin_password=DEMO_PASSWORD,
+        admin_name=name,
+    )
+    admin = User.objects.get(email=email)
+    roles = {r.key: r for r in Role.objects.for_tenant(tenant)}
+    for person_email, person_name, role in SECOND_PEOPLE:
+        user = find_or_create_user(email=person_email, password=DEMO_PASSWORD, name=person_name)
+        add_member(tenant=tenant, user=user, role=roles[role], by=admin)
+    return f"a second helpdesk, Globex Support (/t/{SECOND_SLUG}/)"

@@ -4,6 +4,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from .actions import ACTIONS, SCOPES
+from .models import JoiningRule, Membership, Organization, Role
+
 
 def _client_ip(request) -> str:
     return request.META.get("REMOTE_ADDR", "") if request else ""
@@ -44,3 +47,140 @@ class ThrottledLoginForm(AuthenticationForm):
                 cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
                 cache.incr(key)
             raise
+
+
+def registration_throttled(request) -> bool:
+    """The sign-up page's flood guard: the API's "register" rate, per client address.
+
+    Counts every attempt (successful or not), so a flood is refused whatever it posts.
+    """
+    rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"]
+    count, _slash, period = rate.partition("/")
+    seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
+    key = f"register-page:ip:{_client_ip(request)}"
+    cache.add(key, 0, seconds)
+    return cache.incr(key) > int(count)
+
+
+class SignUpForm(forms.Form):
+    email = forms.CharField(
+        label=_("E-mail"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
+    )
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password = forms.CharField(
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class AcceptInvitationForm(forms.Form):
+    name = forms.CharField(
+        label=_("Your name"), max_length=150, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    password = forms.CharField(
+        label=_("Choose a password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+class TenantFormMixin:
+    """Choices of roles and organizations come from the request's tenant only."""
+
+    def limit_to_tenant(self, tenant):
+        if "role" in self.fields:
+            self.fields["role"].queryset = Role.objects.for_tenant(tenant)
+        if "organization" in self.fields:
+            self.fields["organization"].queryset = Organization.objects.for_tenant(tenant)
+
+
+class InviteForm(TenantFormMixin, forms.Form):
+    email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput())
+    role = forms.ModelChoiceField(label=_("Role"), queryset=None, to_field_name="key")
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, required=False, empty_label=_("None")
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to_tenant(tenant)
+
+
+class InviteCsvForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One person a line: e-mail,role[,organization]. Roles by key or name."),
+    )
+
+
+class JoiningRuleForm(TenantFormMixin, forms.ModelForm):
+    class Meta:
+        model = JoiningRule
+        fields = ["kind", "pattern", "role", "organization", "requires_approval", "position"]
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to_tenant(tenant)
+        self.fields["organization"].empty_label = _("None")
+
+
+class RoleForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    description = forms.CharField(
+        label=_("Plain description"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What this role may and may not do, in words people understand."),
+    )
+    scope = forms.ChoiceField(label=_("Which tickets"), widget=forms.RadioSelect)
+    permissions = forms.MultipleChoiceField(
+        label=_("Allowed actions"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scope"].choices = SCOPES
+        self.fields["permissions"].choices = [(key, label) for key, label in ACTIONS.items()]
+
+
+class MembershipForm(TenantFormMixin, forms.Form):
+    role = forms.ModelChoiceField(label=_("Role"), queryset=None)
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=None, required=False, empty_label=_("None")
+    )
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[
+            (Membership.Status.ACTIVE, _("Active")),
+            (Membership.Status.DEACTIVATED, _("Deactivated")),
+        ],
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.limit_to_tenant(tenant)
+
+
+class ExplainForm(forms.Form):
+    action = forms.ChoiceField(label=_("What"))
+    ticket = forms.IntegerField(label=_("Ticket number (optional)"), required=False, min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["action"].choices = [(key, label) for key, label in ACTIONS.items()]
+
+
+class AuditFilterForm(forms.Form):
+    action = forms.CharField(label=_("Action"), required=False)
+    actor = forms.CharField(label=_("Who (e-mail or name)"), required=False)
+    date_from = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    date_to = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

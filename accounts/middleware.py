@@ -38,5 +38,10 @@ class TenantMiddleware:
     def process_exception(self, request, exception):
         """A service or view that calls accounts.access.ensure gets its refusal rendered."""
         if isinstance(exception, Refused):
-            return render_refusal(request, exception.decision)
+            return render_refusal(
+                request,
+                exception.decision,
+                action=getattr(exception, "action", None),
+                obj=getattr(exception, "obj", None),
+            )
         return None

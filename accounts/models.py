@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
+from .actions import ACTIONS, BUILTIN_ROLES, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
 from .tenancy import TenantOwned, TenantQuerySet
 
 
@@ -112,7 +112,17 @@ class Role(TenantOwned):
         constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
 
     def __str__(self):
-        return str(self.name)
+        # Built-in roles speak the reader's language; custom roles keep the admin's name.
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["name"])
+        return self.name
+
+    @property
+    def about(self) -> str:
+        """The plain description of what this role may and may not do, translated if built-in."""
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["description"])
+        return self.description
 
     def allows(self, action: str) -> bool:
         return action in self.permissions
@@ -230,3 +240,154 @@ class AuditEntry(TenantOwned):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("The audit log is append-only.")
+
+
+class JoiningRuleQuerySet(TenantQuerySet):
+    def in_order(self):
+        return self.select_related("role", "organization").order_by("position", "pk")
+
+
+class JoiningRule(TenantOwned):
+    """How people may join a tenant by signing up. Ordered: the first rule that matches decides.
+
+    A tenant without rules is invitation-only.
+    """
+
+    class Kind(models.TextChoices):
+        DOMAIN = "domain", _("E-mail domain")
+        OPEN = "open", _("Anyone")
+
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    pattern = models.CharField(
+        _("domain"),
+        max_length=120,
+        blank=True,
+        help_text=_("For domain rules: the part after @, for example acme.com."),
+    )
+    role = models.ForeignKey(
+        Role, on_delete=models.PROTECT, related_name="+", verbose_name=_("role")
+    )
+    organization = models.ForeignKey(
+        Organization,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("organization"),
+    )
+    requires_approval = models.BooleanField(_("an admin must approve"), default=False)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = JoiningRuleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "pk"]
+
+    def __str__(self):
+        if self.kind == self.Kind.OPEN:
+            return str(_("Anyone → %(role)s") % {"role": self.role.name})
+        return str(_("@%(domain)s → %(role)s") % {"domain": self.pattern, "role": self.role.name})
+
+    def matches(self, email: str) -> bool:
+        if self.kind == self.Kind.OPEN:
+            return True
+        domain = email.rsplit("@", 1)[-1].lower()
+        pattern = self.pattern.lower().lstrip("@")
+        return domain == pattern or domain.endswith("." + pattern)
+
+
+class InvitationQuerySet(TenantQuerySet):
+    def open(self):
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(TenantOwned):
+    """A single-use link that lets one person join with a role. Only the token's hash is kept."""
+
+    email = models.EmailField(_("e-mail"))
+    role = models.ForeignKey(Role, on_delete=models.PROTECT, related_name="+")
+    organization = models.ForeignKey(
+        Organization, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    invited_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The invitations page: a tenant's newest first.
+            models.Index(fields=["tenant", "-created_at"], name="invitation_recent"),
+        ]
+
+    def __str__(self):
+        return self.email
+
+    @property
+    def status(self) -> str:
+        if self.accepted_at:
+            return "accepted"
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at <= timezone.now():
+            return "expired"
+        return "open"
+
+
+class AccessRequestQuerySet(TenantQuerySet):
+    def pending(self):
+        return self.filter(status=AccessRequest.Status.PENDING)
+
+
+class AccessRequest(TenantOwned):
+    """A member asks an admin to lift a refusal (by a role change or a queue grant)."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting")
+        GRANTED = "granted", _("Granted")
+        DECLINED = "declined", _("Declined")
+
+    membership = models.ForeignKey(
+        Membership, on_delete=models.CASCADE, related_name="access_requests"
+    )
+    action = models.CharField(_("action"), max_length=40)
+    # The ticket the refusal was about, by its number (tickets live in another app).
+    ticket_number = models.PositiveIntegerField(null=True, blank=True)
+    reason = models.TextField(_("why it was refused"), blank=True)
+    note = models.CharField(_("note"), max_length=500, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=200, blank=True)
+
+    objects = AccessRequestQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The approvals page: a tenant's waiting requests.
+            models.Index(fields=["tenant", "status"], name="access_request_waiting"),
+        ]
+
+    def __str__(self):
+        return f"{self.membership.user} asks to {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTIONS.get(self.action, self.action))

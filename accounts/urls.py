@@ -1,5 +1,56 @@
 """Pages of one tenant (under /t/<slug>/) that belong to people and roles."""
 
+from django.urls import path
+
+from . import views_join, views_people
+
 app_name = "accounts"
 
-urlpatterns: list = []
+urlpatterns = [
+    # Joining and finding one's way in.
+    path("join/", views_join.join, name="join"),
+    path("waiting/", views_join.waiting, name="waiting"),
+    path("welcome/", views_join.welcome, name="welcome"),
+    path(
+        "invitations/<str:token>/",
+        views_join.invitation_accept,
+        name="invitation_accept",
+    ),
+    path("access/", views_join.access, name="access"),
+    path("access/request/", views_join.ask_for_access, name="ask_for_access"),
+    # People.
+    path("people/", views_people.people, name="people"),
+    path("people/approvals/", views_people.approvals, name="approvals"),
+    path(
+        "people/approvals/<int:membership_id>/",
+        views_people.approval_decide,
+        name="approval_decide",
+    ),
+    path(
+        "people/access-requests/<int:request_id>/",
+        views_people.access_request_decide,
+        name="access_request_decide",
+    ),
+    path("people/invitations/", views_people.invitations, name="invitations"),
+    path(
+        "people/invitations/<int:invitation_id>/withdraw/",
+        views_people.invitation_revoke,
+        name="invitation_revoke",
+    ),
+    path("people/<int:user_id>/", views_people.person, name="person"),
+    path("people/<int:user_id>/change/", views_people.person_change, name="person_change"),
+    path("people/<int:user_id>/queues/", views_people.person_grant, name="person_grant"),
+    # Roles and joining rules.
+    path("roles/", views_people.roles, name="roles"),
+    path("roles/new/", views_people.role_edit, name="role_create"),
+    path("roles/<int:role_id>/", views_people.role_edit, name="role_edit"),
+    path("roles/<int:role_id>/delete/", views_people.role_delete, name="role_delete"),
+    path("joining-rules/", views_people.joining_rules, name="joining_rules"),
+    path("joining-rules/<int:rule_id>/", views_people.joining_rules, name="joining_rule_edit"),
+    path(
+        "joining-rules/<int:rule_id>/delete/",
+        views_people.joining_rule_delete,
+        name="joining_rule_delete",
+    ),
+    path("audit-log/", views_people.audit_log, name="audit_log"),
+]

@@ -36,9 +36,17 @@ def home(request):
     return render(request, "accounts/picker.html", {"memberships": memberships})
 
 
-@member_required()
 def tenant_home(request, slug):
-    """A tenant's front door: the portal for customers, the workspace for staff."""
+    """A tenant's front door: the portal for customers, the workspace for staff; a pending
+    applicant sees who they wait for."""
+    membership = getattr(request, "membership", None)
+    if membership is not None and membership.status == Membership.Status.PENDING:
+        return redirect("accounts:waiting", slug=slug)
+    return _front_door(request, slug)
+
+
+@member_required()
+def _front_door(request, slug):
     if request.membership.is_staff:
         return redirect("tickets:workspace", slug=slug)
     return redirect("tickets:portal", slug=slug)

@@ -8,8 +8,21 @@ from django.shortcuts import render
 from .access import Decision, decide
 
 
-def render_refusal(request, decision: Decision, status: int = 403):
-    return render(request, "accounts/refused.html", {"decision": decision}, status=status)
+def render_refusal(
+    request, decision: Decision, status: int = 403, action: str | None = None, obj=None
+):
+    """The refusal page: the reasons, and where they can be lifted, an "Ask for access" button
+    (it needs to know what was refused: the action and the ticket, if any)."""
+    return render(
+        request,
+        "accounts/refused.html",
+        {
+            "decision": decision,
+            "refused_action": action,
+            "refused_ticket_number": getattr(obj, "number", None),
+        },
+        status=status,
+    )
 
 
 def member_required(action: str | None = None):
@@ -32,7 +45,7 @@ def member_required(action: str | None = None):
             else:
                 decision = Decision(True)
             if not decision.allowed:
-                return render_refusal(request, decision)
+                return render_refusal(request, decision, action=action)
             return view(request, *args, **kwargs)
 
         return wrapped

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -118,6 +119,27 @@ CELERY_BEAT_SCHEDULE = {
     "expire-queue-grants": {
         "task": "tickets.tasks.expire_grants_task",
         "schedule": 300.0,
+    },
+    # Metrics: recompute the days touched since the last run, every few minutes.
+    "metrics-incremental": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": 180.0,
+    },
+    # Metrics: a nightly rebuild catches what increments cannot see (deleted tickets).
+    "metrics-nightly-rebuild": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": crontab(hour=3, minute=17),
+        "kwargs": {"full": True},
+    },
+    "metrics-weekly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+        "args": ["weekly"],
+    },
+    "metrics-monthly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=30, day_of_month=1),
+        "args": ["monthly"],
     },
 }
 

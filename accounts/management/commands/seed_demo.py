@@ -9,7 +9,13 @@ from accounts.demo import DEMO_PASSWORD, DEMO_SLUG, DemoContext
 from accounts.models import Tenant
 
 # Each app adds its part of the demo in <app>/demo.py: seed(ctx). Order follows the imports.
-DEMO_STEPS = ["accounts.demo", "tickets.demo", "knowledge.demo", "metrics.demo"]
+DEMO_STEPS = [
+    "accounts.demo",
+    "tickets.demo",
+    "accounts.demo_access",  # grants and access requests need the queues and tickets
+    "knowledge.demo",
+    "metrics.demo",
+]
 
 
 class Command(BaseCommand):
@@ -54,3 +60,8 @@ class Command(BaseCommand):
         )
         for email, name, role, _org in DEMO_PEOPLE:
             self.stdout.write(f"  {role:<11} {email:<28} {name}")
+        from accounts.demo import SECOND_ADMIN
+
+        self.stdout.write(
+            f"  {'admin':<11} {SECOND_ADMIN[0]:<28} {SECOND_ADMIN[1]} (another helpdesk: Globex)"
+        )

@@ -1,0 +1,25 @@
+"""Celery entry points of accounts: ids in, one service call each."""
+
+from celery import shared_task
+
+from .models import Invitation, Tenant, User
+from .services import send_invitation, send_registration_decision
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_invitation_task(invitation_id: int, token: str) -> None:
+    invitation = (
+        Invitation.objects.select_related("tenant", "role").filter(pk=invitation_id).first()
+    )
+    if invitation is None or invitation.status != "open":  # withdrawn or used meanwhile
+        return
+    send_invitation(invitation=invitation, token=token)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_registration_decision_task(tenant_id: int, user_id: int, approved: bool) -> None:
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    if tenant is None or user is None:
+        return
+    send_registration_decision(tenant=tenant, user=user, approved=approved)

@@ -1,0 +1,236 @@
+"""Pages for joining a tenant and finding one's way in it: sign-up, waiting, invitations,
+the welcome page and "why can't I?"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from .access import Decision, action_label, decide, permissions_of
+from .actions import ACTIONS
+from .forms import AcceptInvitationForm, ExplainForm, SignUpForm, registration_throttled
+from .models import Membership
+from .services import (
+    NotPermitted,
+    accept_invitation,
+    approvers_of,
+    find_invitation,
+    invitation_refusal,
+    join_as_user,
+    register,
+    request_access,
+)
+from .views_access import member_required, render_refusal
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _landing(membership: Membership):
+    if membership.status == Membership.Status.PENDING:
+        return redirect("accounts:waiting", slug=membership.tenant.slug)
+    return redirect("accounts:welcome", slug=membership.tenant.slug)
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    for field, messages_ in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, messages_)
+
+
+def join(request, slug):
+    """Sign up to this tenant. Its joining rules decide; an existing account signs in first."""
+    tenant = request.tenant
+    if request.user.is_authenticated:
+        if request.membership is not None:
+            return redirect("tenant_home", slug=slug)
+        # A signed-in non-member: not a member (403), with a one-click way to join.
+        if request.method == "POST":
+            try:
+                membership = join_as_user(tenant=tenant, user=request.user)
+            except NotPermitted as refusal:
+                return render_refusal(request, Decision(False, [refusal.message]))
+            return _landing(membership)
+        return render(request, "accounts/join_signed_in.html", {"tenant": tenant}, status=403)
+    form = SignUpForm(request.POST or None)
+    refusal, status = None, 200
+    if request.method == "POST":
+        if registration_throttled(request):
+            refusal, status = _("Too many sign-ups from your address. Try again later."), 429
+        elif form.is_valid():
+            # Only the form's fields reach the service: a posted "role" is never honoured.
+            try:
+                membership = register(tenant=tenant, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            except NotPermitted as error:
+                refusal, status = error.message, 403
+            else:
+                login(request, membership.user, backend=BACKEND)
+                return _landing(membership)
+    login_url = reverse("login") + "?next=" + reverse("accounts:join", args=[slug])
+    return render(
+        request,
+        "accounts/join.html",
+        {"form": form, "refusal": refusal, "login_url": login_url},
+        status=status,
+    )
+
+
+def waiting(request, slug):
+    """A pending applicant learns that they wait, and for whom."""
+    membership = request.membership
+    if not request.user.is_authenticated:
+        return redirect(reverse("login") + "?next=" + request.path)
+    if membership is None or membership.status != Membership.Status.PENDING:
+        return redirect("tenant_home", slug=slug)
+    return render(
+        request,
+        "accounts/waiting.html",
+        {"approvers": approvers_of(request.tenant)},
+    )
+
+
+@member_required()
+def welcome(request, slug):
+    """What this role may do, and where to start."""
+    membership = request.membership
+    allowed = set(permissions_of(membership))
+    starts = []
+    if "submit_ticket" in allowed and not membership.is_staff:
+        starts.append((reverse("tickets:portal", args=[slug]), _("Open your requests")))
+    if membership.is_staff:
+        starts.append((reverse("tickets:workspace", args=[slug]), _("Go to the workspace")))
+    if "view_people" in allowed:
+        starts.append((reverse("accounts:people", args=[slug]), _("Meet the people")))
+    if "manage_joining_rules" in allowed:
+        starts.append((reverse("accounts:joining_rules", args=[slug]), _("Decide who may join")))
+    starts.append((reverse("accounts:access", args=[slug]), _("Ask why you can't do something")))
+    return render(
+        request,
+        "accounts/welcome.html",
+        {
+            "allowed": [ACTIONS[a] for a in ACTIONS if a in allowed],
+            "refused": [ACTIONS[a] for a in ACTIONS if a not in allowed],
+            "starts": starts,
+        },
+    )
+
+
+def invitation_accept(request, slug, token):
+    """Open an invitation link: a new person sets name and password; an existing one signs in."""
+    invitation = find_invitation(tenant=request.tenant, token=token)
+    if invitation is None:
+        raise Http404
+    refusal = invitation_refusal(invitation)
+    if refusal:
+        return render(request, "accounts/invitation_refused.html", {"refusal": refusal}, status=410)
+    from .models import User
+
+    user = request.user if request.user.is_authenticated else None
+    has_account = User.objects.filter(email__iexact=invitation.email).exists()
+    wrong_person = user is not None and user.email.lower() != invitation.email.lower()
+    form = AcceptInvitationForm(request.POST or None) if not has_account else None
+    if request.method == "POST" and not wrong_person:
+        try:
+            if user is not None:
+                membership = accept_invitation(invitation=invitation, user=user)
+            elif form is not None and form.is_valid():
+                membership = accept_invitation(invitation=invitation, **form.cleaned_data)
+                user = membership.user
+                login(request, user, backend=BACKEND)
+            else:
+                membership = None
+        except ValidationError as error:
+            _form_errors(form, error)
+            membership = None
+        except NotPermitted as error:
+            return render(
+                request, "accounts/invitation_refused.html", {"refusal": error.message}, status=410
+            )
+        if membership is not None:
+            messages.success(request, _("Welcome to %(tenant)s!") % {"tenant": request.tenant.name})
+            return _landing(membership)
+    return render(
+        request,
+        "accounts/invitation_accept.html",
+        {
+            "invitation": invitation,
+            "form": form,
+            "has_account": has_account,
+            "wrong_person": wrong_person,
+            "login_url": reverse("login") + "?next=" + request.path,
+        },
+    )
+
+
+def _ticket_by_number(tenant, number):
+    if not number:
+        return None
+    from tickets.models import Ticket  # the ticket rule is tickets' own part of decide()
+
+    return Ticket.objects.for_tenant(tenant).select_related("queue").filter(number=number).first()
+
+
+@member_required()
+def access(request, slug):
+    """Why can't I? Any member picks an action (and a ticket) and reads the decision."""
+    form = ExplainForm(request.GET or None)
+    decision = ticket = None
+    if form.is_bound and form.is_valid():
+        number = form.cleaned_data["ticket"]
+        ticket = _ticket_by_number(request.tenant, number)
+        if number and ticket is None:
+            form.add_error("ticket", _("There is no ticket with this number here."))
+        else:
+            decision = decide(request.membership, form.cleaned_data["action"], ticket)
+    return render(
+        request,
+        "accounts/access.html",
+        {
+            "form": form,
+            "decision": decision,
+            "ticket": ticket,
+            "refused_action": form.cleaned_data.get("action") if decision is not None else None,
+            "refused_ticket_number": ticket.number if ticket else None,
+            "action_name": action_label(form.cleaned_data["action"])
+            if decision is not None
+            else "",
+        },
+    )
+
+
+@require_POST
+@member_required()
+def ask_for_access(request, slug):
+    """One click on a refusal: the request waits in the admins' approvals page."""
+    action_name = request.POST.get("action", "")
+    number = request.POST.get("ticket", "")
+    if action_name not in ACTIONS:
+        return render_refusal(
+            request, Decision(False, [_("Say which action you would like to be allowed.")]), 400
+        )
+    ticket = _ticket_by_number(request.tenant, int(number)) if number.isdigit() else None
+    decision = decide(request.membership, action_name, ticket)
+    if decision.allowed:
+        messages.info(request, _("You are already allowed to do this."))
+        return redirect("accounts:access", slug=slug)
+    if not decision.can_request:
+        return render_refusal(request, decision)
+    request_access(
+        membership=request.membership,
+        action=action_name,
+        ticket_number=ticket.number if ticket else None,
+        reason=" ".join(str(r) for r in decision.reasons),
+        note=request.POST.get("note", ""),
+    )
+    messages.success(
+        request,
+        _("Your request was sent to the admins of %(tenant)s. You'll see the result here.")
+        % {"tenant": request.tenant.name},
+    )
+    return redirect("accounts:access", slug=slug)
