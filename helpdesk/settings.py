@@ -216,6 +216,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status" with different choices: name the ticket's explicitly.
+    "ENUM_NAME_OVERRIDES": {
+        "TicketStatusEnum": "tickets.models.Ticket.Status",
+        "TicketPriorityEnum": "tickets.models.Ticket.Priority",
+        "MembershipStatusEnum": "accounts.models.Membership.Status",
+    },
 }
 
 # Production hardening: `manage.py check --deploy` is silent with DEBUG=0.
