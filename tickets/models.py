@@ -231,6 +231,10 @@ class Ticket(TenantOwned):
             # Portal and incident history: one requester's tickets.
             models.Index(fields=["tenant", "requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["tenant", "organization", "-created_at"], name="ticket_org"),
+            # "All in my queues" (the workspace's default view), newest first.
+            models.Index(fields=["tenant", "queue", "-created_at"], name="ticket_queue_newest"),
+            # "All tickets" for supervisors and admins, and the API list, newest first.
+            models.Index(fields=["tenant", "-created_at"], name="ticket_newest"),
             # "Unassigned in my queues": a queue's tickets nobody holds, newest first.
             models.Index(
                 fields=["tenant", "queue", "-created_at"],

@@ -135,6 +135,13 @@ def _changes_since(ticket: Ticket, version):
 
 
 def _staff_ticket(request, ticket: Ticket):
+    """The agent's view. Every form carries the ticket's version (updated_at when drawn).
+
+    If the ticket changed since, nothing is applied: the page answers 409, lists the events
+    that happened meanwhile, and keeps the typed reply in its form. Replies are held too
+    (not saved) because what changed is often a reply that makes the agent's answer wrong or
+    redundant; the agent reads it and sends again with one click.
+    """
     member = request.membership
     rights = {
         "may_reply": can(member, "reply_public", ticket),
@@ -448,6 +455,7 @@ def workspace(request, slug):
         "bulk_form": BulkForm(tenant=request.tenant),
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
+        "may_view_people": can(member, "view_people"),
     }
     return render(request, "tickets/workspace.html", context)
 

@@ -89,7 +89,7 @@ def test_agent_changes_properties_and_the_timeline_tells_who_and_what(
     kinds = set(TicketEvent.objects.filter(ticket=acme_ticket).values_list("kind", flat=True))
     assert {"status", "priority", "assignee", "tags"} <= kinds
     page = client.get(ticket_url(acme_ticket)).content.decode()
-    assert "Alice Agent: status changed" in page
+    assert "Alice Agent: status changed, New → Pending" in page
 
 
 def test_invalid_transition_is_a_clear_form_error_and_nothing_changes(client, alice, acme_ticket):

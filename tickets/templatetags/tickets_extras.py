@@ -26,3 +26,14 @@ def status_badge(status: str) -> str:
 @register.filter
 def priority_badge(priority: str) -> str:
     return {"urgent": "badge--danger", "high": "badge--warn"}.get(priority, "")
+
+
+@register.filter
+def event_value(value: str, kind: str) -> str:
+    """A status or priority as people read it ("Pending", not "pending")."""
+    from tickets.models import Ticket
+
+    choices = {"status": Ticket.Status, "priority": Ticket.Priority}.get(kind)
+    if choices is None or value not in choices.values:
+        return value
+    return str(choices(value).label)

@@ -1,0 +1,220 @@
+"""The ticket and queue API, as /work/shared/API.md promises it."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import make_ticket
+from tickets.models import Comment, QueueGrant, Rating, Ticket
+from tickets.services import add_comment, change_status, set_tags
+
+from .conftest import api_ticket_url
+
+FIELDS = {
+    "id",
+    "number",
+    "subject",
+    "description",
+    "status",
+    "priority",
+    "queue",
+    "requester",
+    "assignee",
+    "tags",
+    "created_at",
+    "updated_at",
+    "first_response_at",
+    "solved_at",
+}
+
+
+def test_ticket_fields_are_exactly_the_contract(api, alice, acme_ticket):
+    set_tags(ticket=acme_ticket, names=["vip"], by=alice.user)
+    api.force_authenticate(alice.user)
+    body = api.get(api_ticket_url(acme_ticket)).json()
+    assert set(body) == FIELDS
+    assert body["id"] == acme_ticket.pk and body["number"] == acme_ticket.number
+    assert body["tags"] == ["vip"] and body["status"] == "new"
+    assert body["created_at"].endswith(("Z", "+00:00"))
+
+
+def test_customer_creates_and_lists_only_their_own(api, acme, bob, carol, billing):
+    api.force_authenticate(bob.user)
+    response = api.post(
+        "/api/v1/t/acme/tickets/",
+        {"subject": "API ticket", "description": "Hi", "queue": billing.pk, "priority": "urgent"},
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["priority"] == "normal"  # customers do not set priority
+    make_ticket(acme, carol.user, billing, subject="Carol's")
+    listing = api.get("/api/v1/t/acme/tickets/").json()
+    assert listing["count"] == 1 and listing["results"][0]["subject"] == "API ticket"
+
+
+def test_bad_input_is_a_400_with_field_errors(api, bob, globex_queue):
+    api.force_authenticate(bob.user)
+    response = api.post(
+        "/api/v1/t/acme/tickets/",
+        {"subject": " ", "description": "x" * 50_001, "queue": globex_queue.pk},
+    )
+    assert response.status_code == 400
+    assert set(response.json()) >= {"subject", "description", "queue"}
+    assert not Ticket.objects.exists()
+
+
+def test_list_filters(api, acme, alice, bob, carol, billing, acme_ticket):
+    other = make_ticket(acme, carol.user, billing, priority="high")
+    api.force_authenticate(alice.user)
+    url = "/api/v1/t/acme/tickets/"
+    assert [t["id"] for t in api.get(url, {"priority": "high"}).json()["results"]] == [other.pk]
+    assert [t["id"] for t in api.get(url, {"requester": bob.user.pk}).json()["results"]] == [
+        acme_ticket.pk
+    ]
+    assert api.get(url, {"status": "solved"}).json()["count"] == 0
+    assert api.get(url, {"queue": billing.pk}).json()["count"] == 2
+    assert api.get(url, {"assignee": alice.user.pk}).json()["count"] == 0
+    assert api.get(url, {"status": "bogus"}).status_code == 400
+
+
+def test_patch_maps_fields_to_services_and_records_events(api, alice, sam, acme_ticket):
+    api.force_authenticate(alice.user)
+    response = api.patch(
+        api_ticket_url(acme_ticket),
+        {"status": "open", "priority": "high", "assignee": sam.user.pk, "tags": ["b", "a"]},
+    )
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert (body["status"], body["priority"], body["assignee"], body["tags"]) == (
+        "open",
+        "high",
+        sam.user.pk,
+        ["a", "b"],
+    )
+    kinds = sorted(acme_ticket.events.values_list("kind", flat=True))
+    assert kinds == ["assignee", "created", "priority", "status", "tags"]
+
+
+def test_invalid_transition_is_409_with_a_json_body(api, alice, acme_ticket):
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    change_status(ticket=acme_ticket, to="closed", by=alice.user)
+    api.force_authenticate(alice.user)
+    response = api.patch(api_ticket_url(acme_ticket), {"status": "pending"})
+    assert response.status_code == 409
+    assert "cannot move from closed to pending" in response.json()["detail"]
+
+
+def test_customer_may_only_reopen(api, alice, bob, acme_ticket):
+    api.force_authenticate(bob.user)
+    response = api.patch(api_ticket_url(acme_ticket), {"status": "solved"})
+    assert response.status_code == 403 and "only reopen" in response.json()["detail"]
+    assert api.patch(api_ticket_url(acme_ticket), {"priority": "urgent"}).status_code == 403
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    response = api.patch(api_ticket_url(acme_ticket), {"status": "open"})
+    assert response.status_code == 200 and response.json()["status"] == "open"
+
+
+def test_agent_of_another_queue_cannot_see_or_change(api, olga, acme_ticket):
+    api.force_authenticate(olga.user)
+    assert api.get(api_ticket_url(acme_ticket)).status_code == 404
+    assert api.patch(api_ticket_url(acme_ticket), {"status": "open"}).status_code == 404
+
+
+def test_comments_internal_notes_are_staff_only_and_never_returned_to_customers(
+    api, alice, bob, acme_ticket, secret_note
+):
+    api.force_authenticate(bob.user)
+    response = api.post(api_ticket_url(acme_ticket, "comments/"), {"body": "x", "public": False})
+    assert response.status_code == 403
+    response = api.post(api_ticket_url(acme_ticket, "comments/"), {"body": "Thanks"})
+    assert response.status_code == 201 and response.json()["public"] is True
+    bodies = [
+        c["body"] for c in api.get(api_ticket_url(acme_ticket, "comments/")).json()["results"]
+    ]
+    assert bodies == ["Thanks"]
+
+    api.force_authenticate(alice.user)
+    response = api.post(api_ticket_url(acme_ticket, "comments/"), {"body": "Note", "public": False})
+    assert response.status_code == 201
+    comments = api.get(api_ticket_url(acme_ticket, "comments/")).json()["results"]
+    assert [c["public"] for c in comments] == [False, True, False]
+    assert set(comments[0]) == {"id", "body", "public", "author", "author_name", "created_at"}
+
+
+def test_light_agent_api_notes_yes_public_replies_no(api, lena, acme_ticket):
+    api.force_authenticate(lena.user)
+    assert api.post(api_ticket_url(acme_ticket, "comments/"), {"body": "hi"}).status_code == 403
+    response = api.post(api_ticket_url(acme_ticket, "comments/"), {"body": "n", "public": False})
+    assert response.status_code == 201
+    assert Comment.objects.get().is_public is False
+
+
+def test_rating_by_the_requester_once_solved_and_a_second_replaces_it(
+    api, alice, bob, carol, acme, acme_ticket
+):
+    url = api_ticket_url(acme_ticket, "rating/")
+    api.force_authenticate(bob.user)
+    assert api.post(url, {"score": 5}).status_code == 409
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    assert api.post(url, {"score": 6}).status_code == 400
+    assert api.post(url, {"score": 2, "comment": "slow"}).status_code == 201
+    assert api.post(url, {"score": 4}).status_code == 201
+    assert Rating.objects.get().score == 4
+    acme.customers_see_organization_tickets = True
+    acme.save()
+    api.force_authenticate(carol.user)
+    assert api.post(url, {"score": 1}).status_code == 403
+    api.force_authenticate(alice.user)
+    assert api.post(url, {"score": 1}).status_code == 403
+    assert Rating.objects.get().score == 4
+
+
+@pytest.mark.parametrize("role", ["alice", "bob"])
+def test_api_list_issues_the_same_queries_for_any_page_size(
+    api, acme, bob, alice, billing, role, request
+):
+    member = request.getfixturevalue(role)
+    for n in range(10):
+        ticket = make_ticket(acme, bob.user, billing, subject=f"T{n}")
+        set_tags(ticket=ticket, names=[f"t{n}", "x"], by=alice.user)
+        add_comment(ticket=ticket, author=alice.user, body="hello")
+    api.force_authenticate(member.user)
+    api.get("/api/v1/t/acme/me/")  # the first request of a while also stamps last_seen_at
+    counts = []
+    for size in (2, 10):
+        with CaptureQueriesContext(connection) as ctx:
+            response = api.get("/api/v1/t/acme/tickets/", {"page_size": size})
+        assert len(response.json()["results"]) == size
+        assert response.json()["count"] == 10
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+
+
+def test_queues_list_create_and_patch_agents(api, ada, alice, olga, bob, billing):
+    api.force_authenticate(bob.user)
+    listing = api.get("/api/v1/t/acme/queues/").json()
+    assert [q["name"] for q in listing["results"]] == ["Billing"]
+    assert listing["results"][0]["agents"] == []  # who works it is staff business
+    assert api.post("/api/v1/t/acme/queues/", {"name": "Nope"}).status_code == 403
+
+    api.force_authenticate(ada.user)
+    response = api.post(
+        "/api/v1/t/acme/queues/",
+        {"name": "Technical", "description": "Bugs", "agents": [olga.user.pk]},
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["agents"] == [olga.user.pk]
+    technical = response.json()["id"]
+    response = api.patch(f"/api/v1/t/acme/queues/{billing.pk}/", {"agents": [olga.user.pk]})
+    assert response.status_code == 200 and response.json()["agents"] == [olga.user.pk]
+    assert not QueueGrant.objects.filter(queue=billing, user=alice.user).exists()
+    assert (
+        api.patch(f"/api/v1/t/acme/queues/{technical}/", {"agents": [bob.user.pk]}).status_code
+        == 400
+    )
+    assert api.post("/api/v1/t/acme/queues/", {"name": "billing"}).status_code == 400
+
+
+def test_queue_of_another_tenant_is_404(api, ada, globex_queue):
+    api.force_authenticate(ada.user)
+    response = api.patch(f"/api/v1/t/acme/queues/{globex_queue.pk}/", {"name": "Mine now"})
+    assert response.status_code == 404
