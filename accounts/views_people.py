@@ -541,7 +541,14 @@ def joining_rules(request, slug, rule_id=None):
     rule = (
         get_object_or_404(JoiningRule.objects.for_tenant(tenant), pk=rule_id) if rule_id else None
     )
-    form = JoiningRuleForm(request.POST or None, instance=rule, tenant=tenant)
+    rules = JoiningRule.objects.for_tenant(tenant).in_order()
+    last = rules.last()
+    form = JoiningRuleForm(
+        request.POST or None,
+        instance=rule,
+        tenant=tenant,
+        initial={"position": (last.position + 1) if last else 1},
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -565,7 +572,7 @@ def joining_rules(request, slug, rule_id=None):
         request,
         "accounts/joining_rules.html",
         {
-            "rules": JoiningRule.objects.for_tenant(tenant).in_order(),
+            "rules": rules,
             "form": form,
             "rule": rule,
             "test_email": test_email,
