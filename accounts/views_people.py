@@ -500,9 +500,12 @@ def role_edit(request, slug, role_id=None):
     )
     form = RoleForm(request.POST or None, initial=initial)
     reach = None
+    signature = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if request.POST.get("confirm") != "yes":
+        # What the admin saw the reach of; if they changed the role since, show it again.
+        signature = ",".join(sorted(data["permissions"])) + "|" + data["scope"]
+        if request.POST.get("confirm") != "yes" or request.POST.get("reviewed") != signature:
             reach = role_reach(role=role, permissions=data["permissions"], scope=data["scope"])
         else:
             try:
