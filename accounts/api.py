@@ -9,7 +9,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.throttling import ScopedRateThrottle
@@ -299,6 +299,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     role = serializers.CharField(source="role.key", read_only=True)
     organization = serializers.PrimaryKeyRelatedField(read_only=True)
     requested_at = serializers.DateTimeField(source="joined_at", read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending, active or deactivated")
 
     class Meta:
         model = Membership
@@ -413,13 +414,20 @@ class AcceptInvitationView(APIView):
 
     @extend_schema(
         request=AcceptInput,
-        responses={201: AcceptOutput, 400: OpenApiTypes.OBJECT, 403: OpenApiTypes.OBJECT},
+        responses={
+            201: AcceptOutput,
+            400: OpenApiTypes.OBJECT,
+            404: OpenApiTypes.OBJECT,
+            403: OpenApiTypes.OBJECT,
+        },
     )
     def post(self, request, slug):
         tenant = get_object_or_404(Tenant, slug=slug)
         payload = AcceptInput(data=request.data)
         payload.is_valid(raise_exception=True)
         invitation = find_invitation(tenant=tenant, token=payload.validated_data["token"])
+        if invitation is None:  # unknown here (perhaps another tenant's): not found
+            raise NotFound(invitation_refusal(None))
         refusal = invitation_refusal(invitation)
         if refusal:
             _refuse(refusal)
@@ -451,6 +459,7 @@ class PersonSerializer(serializers.ModelSerializer):
     is_active = serializers.BooleanField(required=False)
     tickets_requested = serializers.IntegerField(read_only=True)
     tickets_handled = serializers.IntegerField(read_only=True)
+    status = serializers.CharField(read_only=True, help_text="pending, active or deactivated")
 
     class Meta:
         model = Membership

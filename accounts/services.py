@@ -817,6 +817,15 @@ def change_membership(
     new_status = membership.status if status is _UNSET else status
     if status is not _UNSET and status not in Membership.Status.values:
         raise ValidationError({"status": [_("Unknown status.")]})
+    pending = Membership.Status.PENDING
+    if (
+        status is not _UNSET
+        and status != membership.status
+        and pending in (status, membership.status)
+    ):
+        raise NotPermitted(
+            _("A sign-up waiting for approval is approved or rejected in Approvals.")
+        )
     if membership.is_admin and (new_role.key != "admin" or new_status != Membership.Status.ACTIVE):
         others = Membership.objects.for_tenant(tenant).admins().exclude(pk=membership.pk)
         if not others.exists():

@@ -500,9 +500,12 @@ def role_edit(request, slug, role_id=None):
     )
     form = RoleForm(request.POST or None, initial=initial)
     reach = None
+    signature = ""
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if request.POST.get("confirm") != "yes":
+        # What the admin saw the reach of; if they changed the role since, show it again.
+        signature = ",".join(sorted(data["permissions"])) + "|" + data["scope"]
+        if request.POST.get("confirm") != "yes" or request.POST.get("reviewed") != signature:
             reach = role_reach(role=role, permissions=data["permissions"], scope=data["scope"])
         else:
             try:
@@ -541,7 +544,14 @@ def joining_rules(request, slug, rule_id=None):
     rule = (
         get_object_or_404(JoiningRule.objects.for_tenant(tenant), pk=rule_id) if rule_id else None
     )
-    form = JoiningRuleForm(request.POST or None, instance=rule, tenant=tenant)
+    rules = JoiningRule.objects.for_tenant(tenant).in_order()
+    last = rules.last()
+    form = JoiningRuleForm(
+        request.POST or None,
+        instance=rule,
+        tenant=tenant,
+        initial={"position": (last.position + 1) if last else 1},
+    )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
@@ -565,7 +575,7 @@ def joining_rules(request, slug, rule_id=None):
         request,
         "accounts/joining_rules.html",
         {
-            "rules": JoiningRule.objects.for_tenant(tenant).in_order(),
+            "rules": rules,
             "form": form,
             "rule": rule,
             "test_email": test_email,

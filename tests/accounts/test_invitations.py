@@ -89,7 +89,7 @@ def test_an_unknown_token_is_not_found(api, client, acme):
     response = api.post(
         api_url("invitations/accept/"), {"token": "nonsense", "name": "N", "password": "x"}
     )
-    assert response.status_code == 403 and "not valid" in response.json()["detail"]
+    assert response.status_code == 404 and "not valid" in response.json()["detail"]
 
 
 def test_a_token_of_another_tenant_does_not_open_this_one(api, client, acme, globex, mallory):
@@ -100,7 +100,7 @@ def test_a_token_of_another_tenant_does_not_open_this_one(api, client, acme, glo
     response = api.post(
         api_url("invitations/accept/"), {"token": token, "name": "G", "password": NEW_PASSWORD}
     )
-    assert response.status_code == 403
+    assert response.status_code == 404
     assert not Membership.objects.for_tenant(acme).filter(user__email="g@example.com").exists()
 
 
@@ -217,3 +217,18 @@ def test_invitation_page_invites_one_and_withdraws(client, acme, ada):
     invitation.refresh_from_db()
     assert invitation.status == "revoked"
     assert AuditEntry.objects.for_tenant(acme).filter(action="invitation.revoked").count() == 1
+
+
+def test_invitations_of_another_tenant_are_neither_listed_nor_withdrawn(
+    api, client, acme, ada, globex, mallory
+):
+    theirs, _token = invite(
+        tenant=globex, email="secret@example.com", role=role(globex, "agent"), by=mallory.user
+    )
+    api.force_authenticate(ada.user)
+    assert api.get(api_url("invitations/")).json()["count"] == 0
+    client.force_login(ada.user)
+    response = client.post(page_url(f"people/invitations/{theirs.pk}/withdraw/"))
+    assert response.status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "open"

@@ -202,3 +202,11 @@ def test_person_page_explains_why_a_person_can_or_cannot(client, ada, olga, acme
         {"action": "view_ticket", "ticket": acme_ticket.number},
     ).content.decode()
     assert "Refused" in body and "work the Billing queue" in body
+
+
+def test_a_pending_sign_up_is_not_activated_through_the_directory(api, ada, pete):
+    api.force_authenticate(ada.user)
+    response = api.patch(api_url(f"users/{pete.user_id}/"), {"is_active": True})
+    assert response.status_code == 403 and "Approvals" in response.json()["detail"]
+    pete.refresh_from_db()
+    assert pete.status == Membership.Status.PENDING

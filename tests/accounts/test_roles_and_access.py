@@ -163,7 +163,21 @@ def test_role_page_shows_the_reach_before_saving(client, acme, ada, alice, olga,
     assert "This gives 2 people the right to reply publicly to requesters." in body
     light.refresh_from_db()
     assert light.permissions == ["view_ticket"]  # nothing saved yet
-    client.post(page_url(f"roles/{light.pk}/"), {**data, "confirm": "yes"})
+    # Changed after the review: the reach is shown again, nothing saved.
+    changed = {
+        **data,
+        "scope": "all",
+        "confirm": "yes",
+        "reviewed": "reply_public,view_ticket|queues",
+    }
+    again = client.post(page_url(f"roles/{light.pk}/"), changed)
+    assert "write access to every ticket" in again.content.decode()
+    light.refresh_from_db()
+    assert light.scope == "queues"
+    client.post(
+        page_url(f"roles/{light.pk}/"),
+        {**data, "confirm": "yes", "reviewed": "reply_public,view_ticket|queues"},
+    )
     light.refresh_from_db()
     assert light.permissions == ["view_ticket", "reply_public"]
     change = AuditEntry.objects.for_tenant(acme).get(action="role.changed")
