@@ -17,6 +17,7 @@ from .models import (
     Idea,
     IdeaVote,
     KnowledgeSettings,
+    OnboardingChecklist,
     ThankYouNote,
 )
 from .services import (
@@ -238,7 +239,7 @@ def seed(ctx) -> str:
     )
 
     # Onboarding: agents and customers have checklists; Lena is done, Omar is late.
-    set_onboarding_checklist(
+    agent_checklist = set_onboarding_checklist(
         tenant=tenant,
         role=roles["agent"],
         due_within_days=14,
@@ -252,7 +253,7 @@ def seed(ctx) -> str:
             )
         ],
     )
-    set_onboarding_checklist(
+    customer_checklist = set_onboarding_checklist(
         tenant=tenant,
         role=roles["customer"],
         due_within_days=30,
@@ -265,6 +266,24 @@ def seed(ctx) -> str:
             )
         ],
     )
+    # The agents' checklist is two months old; the customers' was set up last week.
+    OnboardingChecklist.objects.filter(pk=agent_checklist.pk).update(
+        created_at=now - timedelta(days=60)
+    )
+    OnboardingChecklist.objects.filter(pk=customer_checklist.pk).update(
+        created_at=now - timedelta(days=6)
+    )
+    for email, titles in [
+        ("customer@demo.example", customer_checklist.articles.all()),
+        ("carol@acme.example", customer_checklist.articles.all()[:1]),
+    ]:
+        for article in titles:
+            Acknowledgement.objects.create(
+                tenant=tenant,
+                membership=members[email],
+                article=article,
+                acknowledged_at=now - timedelta(days=rng.randint(1, 5)),
+            )
     lena, omar, alice = (
         members[e] for e in ("lena@demo.example", "omar@demo.example", "agent@demo.example")
     )

@@ -303,6 +303,8 @@ class OnboardingChecklist(TenantOwned):
     role = models.ForeignKey(Role, on_delete=models.CASCADE, related_name="+")
     due_within_days = models.PositiveIntegerField(_("to complete within (days)"), default=14)
     articles = models.ManyToManyField(Article, blank=True, related_name="+")
+    # People who joined before the checklist existed get the same number of days from here.
+    created_at = models.DateTimeField(default=timezone.now)
 
     objects = OnboardingQuerySet.as_manager()
 
@@ -565,7 +567,8 @@ class ChecklistStatus:
         self.checklist = checklist
         self.articles = list(checklist.articles.all())
         self.read = {a.pk: read[a.pk] for a in self.articles if a.pk in read}
-        self.due_at = member.joined_at + timedelta(days=checklist.due_within_days)
+        start = max(member.joined_at, checklist.created_at)
+        self.due_at = start + timedelta(days=checklist.due_within_days)
         self.now = now
 
     @property

@@ -57,19 +57,24 @@ def video_player(kind: str, video_id: str) -> SafeString:
     """A privacy-friendly embed (no tracking cookies until played) for a checked id."""
     if kind == "youtube" and YOUTUBE_ID.match(video_id):
         src = f"https://www.youtube-nocookie.com/embed/{video_id}"
-        title = _("YouTube video")
+        link = f"https://www.youtube.com/watch?v={video_id}"
+        title, link_text = _("YouTube video"), _("Watch on YouTube")
     elif kind == "vimeo" and VIMEO_ID.match(video_id):
         src = f"https://player.vimeo.com/video/{video_id}?dnt=1"
-        title = _("Vimeo video")
+        link = f"https://vimeo.com/{video_id}"
+        title, link_text = _("Vimeo video"), _("Watch on Vimeo")
     else:
         return mark_safe("")  # noqa: S308 (empty)
     return format_html(
         '<div class="kb-video"><iframe src="{}" title="{}" loading="lazy" '
         'referrerpolicy="strict-origin-when-cross-origin" '
         'sandbox="allow-scripts allow-same-origin allow-presentation allow-popups" '
-        'allow="fullscreen; picture-in-picture" allowfullscreen></iframe></div>',
+        'allow="fullscreen; picture-in-picture" allowfullscreen></iframe></div>'
+        '<p class="kb-video__link"><a href="{}" rel="noopener noreferrer nofollow">{}</a></p>',
         src,
         title,
+        link,
+        link_text,
     )
 
 

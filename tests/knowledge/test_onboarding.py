@@ -8,7 +8,7 @@ from django.test import RequestFactory
 from django.utils import timezone
 
 from accounts.models import Membership
-from knowledge.models import onboarding_overview, onboarding_status
+from knowledge.models import OnboardingChecklist, onboarding_overview, onboarding_status
 from knowledge.services import set_onboarding_checklist
 
 from .conftest import write
@@ -74,14 +74,24 @@ def test_new_agent_reads_both_guides_and_completes(client, alice, guides):
 
 
 def test_admin_sees_who_is_late(client, ada, alice, olga, guides):
-    Membership.objects.filter(pk=olga.pk).update(joined_at=timezone.now() - timedelta(days=30))
-    olga.refresh_from_db()
+    month_ago = timezone.now() - timedelta(days=30)
+    OnboardingChecklist.objects.update(created_at=month_ago)
+    Membership.objects.filter(pk=olga.pk).update(joined_at=month_ago)
     client.force_login(ada.user)
     page = client.get("/t/acme/onboarding/").content.decode()
     assert "1 person is late." in page
     overview = {s.member.user.email: s for s in onboarding_overview(ada.tenant, now=timezone.now())}
     assert overview["olga@acme.test"].is_late
     assert not overview["alice@acme.test"].is_late
+
+
+def test_people_who_joined_before_the_checklist_get_its_days_from_now(olga, guides):
+    Membership.objects.filter(pk=olga.pk).update(joined_at=timezone.now() - timedelta(days=300))
+    olga.refresh_from_db()
+    status = onboarding_status(olga, now=timezone.now())
+    assert not status.is_late
+    assert status.due_at > timezone.now() + timedelta(days=6)
+    assert onboarding_status(olga, now=timezone.now() + timedelta(days=8)).is_late
 
 
 def test_customers_have_no_checklist_and_agents_cannot_open_onboarding(client, bob, alice, guides):
