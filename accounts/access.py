@@ -71,10 +71,7 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
     if member.status == Membership.Status.DEACTIVATED:
         return Decision(
             False,
-            [
-                _("Your access to %(tenant)s was deactivated by an admin.")
-                % {"tenant": tenant}
-            ],
+            [_("Your access to %(tenant)s was deactivated by an admin.") % {"tenant": tenant}],
         )
     role = member.role
     if not role.allows(action):
@@ -82,14 +79,11 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
             False,
             [
                 _("Your role, %(role)s, does not allow you to %(label)s.")
-                % {"role": role.name, "label": label}
+                % {"role": role, "label": label}
             ],
             can_request=True,
         )
-    reasons = [
-        _("Your role, %(role)s, allows you to %(label)s.")
-        % {"role": role.name, "label": label}
-    ]
+    reasons = [_("Your role, %(role)s, allows you to %(label)s.") % {"role": role, "label": label}]
     if obj is None:
         return Decision(True, reasons)
     if getattr(obj, "tenant_id", member.tenant_id) != member.tenant_id:

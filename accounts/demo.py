@@ -38,16 +38,10 @@ class DemoContext:
     people: dict[str, User] = field(default_factory=dict)  # by e-mail
     memberships: dict[str, Membership] = field(default_factory=dict)
     organizations: dict[str, Organization] = field(default_factory=dict)
-    extra: dict = field(
-        default_factory=dict
-    )  # anything a later step needs from an earlier one
+    extra: dict = field(default_factory=dict)  # anything a later step needs from an earlier one
 
     def by_role(self, role: str) -> list[User]:
-        return [
-            self.people[e]
-            for e, _n, r, _o in DEMO_PEOPLE
-            if r == role and e in self.people
-        ]
+        return [self.people[e] for e, _n, r, _o in DEMO_PEOPLE if r == role and e in self.people]
 
     @staticmethod
     def remove_demo():

@@ -19,9 +19,7 @@ class ThrottledLoginForm(AuthenticationForm):
     error_messages = {
         **AuthenticationForm.error_messages,
         "invalid_login": _("That e-mail and password do not match an account."),
-        "throttled": _(
-            "Too many failed sign-ins. Wait %(minutes)s minutes and try again."
-        ),
+        "throttled": _("Too many failed sign-ins. Wait %(minutes)s minutes and try again."),
     }
 
     def _keys(self):

@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
+from .actions import ACTIONS, BUILTIN_ROLES, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
 from .tenancy import TenantOwned, TenantQuerySet
 
 
@@ -48,9 +48,7 @@ class UserManager(BaseUserManager):
         return user
 
     def create_superuser(self, email, password=None, **extra):
-        return self.create_user(
-            email, password, is_staff=True, is_superuser=True, **extra
-        )
+        return self.create_user(email, password, is_staff=True, is_superuser=True, **extra)
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -60,9 +58,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     name = models.CharField(_("name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True)
     is_active = models.BooleanField(default=True)
-    is_staff = models.BooleanField(
-        default=False, help_text=_("May use the Django admin.")
-    )
+    is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)
 
     objects = UserManager()
@@ -72,9 +68,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS = ["name"]
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")
-        ]
+        constraints = [models.UniqueConstraint(Lower("email"), name="user_email_ci_unique")]
 
     def __str__(self):
         return self.name or self.email
@@ -96,9 +90,7 @@ class Organization(TenantOwned):
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(
-                fields=["tenant", "name"], name="organization_name_unique"
-            )
+            models.UniqueConstraint(fields=["tenant", "name"], name="organization_name_unique")
         ]
 
     def __str__(self):
@@ -112,19 +104,25 @@ class Role(TenantOwned):
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     permissions = models.JSONField(_("permissions"), default=list)
-    scope = models.CharField(
-        _("ticket scope"), max_length=10, choices=SCOPES, default=SCOPE_OWN
-    )
+    scope = models.CharField(_("ticket scope"), max_length=10, choices=SCOPES, default=SCOPE_OWN)
     is_builtin = models.BooleanField(default=False, editable=False)
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
 
     def __str__(self):
-        return str(self.name)
+        # Built-in roles speak the reader's language; custom roles keep the admin's name.
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["name"])
+        return self.name
+
+    @property
+    def about(self) -> str:
+        """The plain description of what this role may and may not do, translated if built-in."""
+        if self.is_builtin and self.key in BUILTIN_ROLES:
+            return str(BUILTIN_ROLES[self.key]["description"])
+        return self.description
 
     def allows(self, action: str) -> bool:
         return action in self.permissions
@@ -165,9 +163,7 @@ class Membership(TenantOwned):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    status = models.CharField(
-        max_length=12, choices=Status.choices, default=Status.ACTIVE
-    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     joined_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(null=True, blank=True)
 
@@ -175,9 +171,7 @@ class Membership(TenantOwned):
 
     class Meta:
         ordering = ["pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["tenant", "user"], name="membership_unique")]
         indexes = [
             # People directory: one tenant's members filtered by status.
             models.Index(fields=["tenant", "status"], name="membership_directory"),

@@ -58,16 +58,12 @@ def create_tenant(
     tenant = Tenant.objects.create(slug=slug, name=name)
     roles = ensure_builtin_roles(tenant=tenant)
     if admin_email:
-        user = find_or_create_user(
-            email=admin_email, password=admin_password, name=admin_name
-        )
+        user = find_or_create_user(email=admin_email, password=admin_password, name=admin_name)
         add_member(tenant=tenant, user=user, role=roles["admin"], by=None)
     return tenant
 
 
-def find_or_create_user(
-    *, email: str, password: str | None = None, name: str = ""
-) -> User:
+def find_or_create_user(*, email: str, password: str | None = None, name: str = "") -> User:
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=password, name=name)

@@ -24,9 +24,7 @@ class TenantQuerySet(models.QuerySet):
 class TenantOwned(models.Model):
     """Abstract base of every row that belongs to one helpdesk."""
 
-    tenant = models.ForeignKey(
-        "accounts.Tenant", on_delete=models.CASCADE, related_name="+"
-    )
+    tenant = models.ForeignKey("accounts.Tenant", on_delete=models.CASCADE, related_name="+")
 
     objects = TenantQuerySet.as_manager()
 

@@ -9,9 +9,7 @@ from .access import Decision, decide
 
 
 def render_refusal(request, decision: Decision, status: int = 403):
-    return render(
-        request, "accounts/refused.html", {"decision": decision}, status=status
-    )
+    return render(request, "accounts/refused.html", {"decision": decision}, status=status)
 
 
 def member_required(action: str | None = None):

@@ -21,9 +21,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
     action_permissions: dict[str, str] = {}
 
     def initial(self, request, *args, **kwargs):
-        super().initial(
-            request, *args, **kwargs
-        )  # authentication, permissions, throttling
+        super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         # Tenants are public (they have portals): an unknown slug is simply not found.
         self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
         self.membership = resolve_membership(tenant=self.tenant, user=request.user)

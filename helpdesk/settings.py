@@ -11,12 +11,8 @@ env = environ.Env()
 
 DEBUG = env.bool("DEBUG", default=False)
 # A missing secret must stop a production boot; only DEBUG gets a throwaway one.
-SECRET_KEY = env(
-    "SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET
-)
-ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
-)
+SECRET_KEY = env("SECRET_KEY", default="dev-only-insecure-key" if DEBUG else environ.Env.NOTSET)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 
 INSTALLED_APPS = [
@@ -78,9 +74,7 @@ TEMPLATES = [
 ]
 
 # Unset DATABASE_URL: an SQLite file, so a newcomer needs nothing installed.
-DATABASES = {
-    "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")
-}
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -92,9 +86,7 @@ AUTHENTICATION_BACKENDS = [
     "guardian.backends.ObjectPermissionBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {
-        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"
-    },
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
@@ -122,9 +114,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-CELERY_TASK_ACKS_LATE = (
-    True  # tasks are idempotent, so redelivery after a crash is safe
-)
+CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery after a crash is safe
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
@@ -147,9 +137,7 @@ STATIC_ROOT = env("STATIC_ROOT", default=str(BASE_DIR / "staticfiles"))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STORAGES = {
     "default": {
-        "BACKEND": env(
-            "FILE_STORAGE", default="django.core.files.storage.FileSystemStorage"
-        )
+        "BACKEND": env("FILE_STORAGE", default="django.core.files.storage.FileSystemStorage")
     },
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -208,9 +196,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 
 GUARDIAN_RAISE_403 = False
-ANONYMOUS_USER_NAME = (
-    None  # guardian: no anonymous user row; anonymous people have no grants
-)
+ANONYMOUS_USER_NAME = None  # guardian: no anonymous user row; anonymous people have no grants
 
 LOGGING = {
     "version": 1,

@@ -49,9 +49,7 @@ ALLOWED_ATTRIBUTES = {
 
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML with every script, handler and unknown tag removed."""
-    html = md.markdown(
-        text or "", extensions=["extra", "sane_lists"], output_format="html"
-    )
+    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

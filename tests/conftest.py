@@ -55,16 +55,12 @@ def olga(acme):
 
 @pytest.fixture
 def bob(acme, acme_co):
-    return make_member(
-        acme, "bob@acme.test", "customer", name="Bob Buyer", organization=acme_co
-    )
+    return make_member(acme, "bob@acme.test", "customer", name="Bob Buyer", organization=acme_co)
 
 
 @pytest.fixture
 def carol(acme, acme_co):
-    return make_member(
-        acme, "carol@acme.test", "customer", name="Carol Chen", organization=acme_co
-    )
+    return make_member(acme, "carol@acme.test", "customer", name="Carol Chen", organization=acme_co)
 
 
 @pytest.fixture

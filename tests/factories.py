@@ -55,9 +55,7 @@ def make_queue(tenant: Tenant, name: str, *workers: User) -> Queue:
     return queue
 
 
-def make_ticket(
-    tenant: Tenant, requester: User, queue: Queue | None = None, **fields
-) -> Ticket:
+def make_ticket(tenant: Tenant, requester: User, queue: Queue | None = None, **fields) -> Ticket:
     fields.setdefault("subject", "Printer on fire")
     fields.setdefault("description", "It is on fire.")
     return open_ticket(tenant=tenant, requester=requester, queue=queue, **fields)

@@ -16,9 +16,7 @@ def works_queue(member: Membership, queue: Queue | None) -> bool:
 def ticket_rule(member: Membership, action: str, ticket: Ticket):
     """(allowed, reason[, can_request]) for one ticket; mirrors TicketQuerySet.visible_to."""
     if member.sees_all_tickets:
-        return True, _("As %(role)s you see every ticket of this helpdesk.") % {
-            "role": member.role.name
-        }
+        return True, _("As %(role)s you see every ticket of this helpdesk.") % {"role": member.role}
     if member.works_queues:
         if member.tenant.agents_work_all_queues:
             return True, _("Agents of this helpdesk work every queue.")

@@ -5,9 +5,7 @@ from django.core import mail
 from django.test import override_settings
 
 
-def test_sign_in_with_email_in_any_case_lands_in_the_only_helpdesk(
-    client, alice, password
-):
+def test_sign_in_with_email_in_any_case_lands_in_the_only_helpdesk(client, alice, password):
     response = client.post(
         "/accounts/login/",
         {"username": "ALICE@acme.test", "password": password},
@@ -26,24 +24,16 @@ def test_customer_lands_in_the_portal(client, bob, password):
 
 
 def test_wrong_password_is_a_form_error(client, alice):
-    response = client.post(
-        "/accounts/login/", {"username": alice.user.email, "password": "nope"}
-    )
+    response = client.post("/accounts/login/", {"username": alice.user.email, "password": "nope"})
     assert response.status_code == 200
     assert "do not match an account" in response.content.decode()
 
 
 @override_settings(LOGIN_FAILURE_LIMIT=3)
-def test_failed_sign_ins_are_throttled_even_with_the_right_password(
-    client, alice, password
-):
+def test_failed_sign_ins_are_throttled_even_with_the_right_password(client, alice, password):
     for _ in range(3):
-        client.post(
-            "/accounts/login/", {"username": alice.user.email, "password": "wrong"}
-        )
-    response = client.post(
-        "/accounts/login/", {"username": alice.user.email, "password": password}
-    )
+        client.post("/accounts/login/", {"username": alice.user.email, "password": "wrong"})
+    response = client.post("/accounts/login/", {"username": alice.user.email, "password": password})
     assert response.status_code == 200
     assert "Too many failed sign-ins" in response.content.decode()
     assert "_auth_user_id" not in client.session
@@ -53,9 +43,7 @@ def test_person_in_two_helpdesks_picks_one(client, alice, globex, password):
     from tests.factories import make_member
 
     make_member(globex, alice.user.email, "customer")
-    client.post(
-        "/accounts/login/", {"username": alice.user.email, "password": password}
-    )
+    client.post("/accounts/login/", {"username": alice.user.email, "password": password})
     response = client.get("/")
     body = response.content.decode()
     assert "Choose a helpdesk" in body
@@ -65,9 +53,7 @@ def test_person_in_two_helpdesks_picks_one(client, alice, globex, password):
 def test_password_reset_sends_a_working_link(client, alice):
     client.post("/accounts/password/reset/", {"email": alice.user.email})
     assert len(mail.outbox) == 1
-    link = re.search(
-        r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body
-    ).group(1)
+    link = re.search(r"https?://[^/]+(/accounts/password/reset/\S+)", mail.outbox[0].body).group(1)
     response = client.get(link, follow=True)
     assert response.status_code == 200
     form_url = response.redirect_chain[-1][0]
@@ -94,9 +80,7 @@ def test_weak_new_password_is_refused_by_the_validators(client, alice, password)
 
 
 @pytest.mark.parametrize(("language", "direction"), [("he", "rtl"), ("en", "ltr")])
-def test_language_choice_sets_direction_and_is_remembered(
-    client, alice, language, direction
-):
+def test_language_choice_sets_direction_and_is_remembered(client, alice, language, direction):
     client.force_login(alice.user)
     client.post("/language/", {"language": language, "next": "/t/acme/workspace/"})
     body = client.get("/t/acme/workspace/").content.decode()

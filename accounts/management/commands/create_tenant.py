@@ -16,9 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--admin-password", required=True)
         parser.add_argument("--admin-name", default="")
 
-    def handle(
-        self, *args, slug, name, admin_email, admin_password, admin_name, **options
-    ):
+    def handle(self, *args, slug, name, admin_email, admin_password, admin_name, **options):
         if Tenant.objects.filter(slug=slug).exists():
             raise CommandError(f"A tenant with the slug {slug!r} already exists.")
         if not User.objects.filter(email__iexact=admin_email).exists():

@@ -16,9 +16,7 @@ class Command(BaseCommand):
     help = "Create a demo helpdesk that shows every feature, and print how to sign in as each role."
 
     def add_arguments(self, parser):
-        parser.add_argument(
-            "--reset", action="store_true", help="Delete and rebuild the demo."
-        )
+        parser.add_argument("--reset", action="store_true", help="Delete and rebuild the demo.")
         parser.add_argument(
             "--seed", type=int, default=42, help="Random seed (same seed, same demo)."
         )
@@ -26,9 +24,7 @@ class Command(BaseCommand):
     def handle(self, *args, reset, seed, **options):
         existing = Tenant.objects.filter(slug=DEMO_SLUG).first()
         if existing and not reset:
-            self.stdout.write(
-                "The demo helpdesk already exists (use --reset to rebuild it)."
-            )
+            self.stdout.write("The demo helpdesk already exists (use --reset to rebuild it).")
             self._print_logins()
             return
         if existing:
