@@ -69,18 +69,13 @@ def percentile(values: list[float], pct: float) -> float | None:
 
 def _body(endpoint: Endpoint, n: int) -> tuple[bytes | None, dict]:
     def fill(data: dict) -> dict:
-        return {
-            k: (v.replace("{n}", str(n)) if isinstance(v, str) else v)
-            for k, v in data.items()
-        }
+        return {k: (v.replace("{n}", str(n)) if isinstance(v, str) else v) for k, v in data.items()}
 
     if endpoint.form is not None:
         body = urllib.parse.urlencode(fill(endpoint.form)).encode()
         return body, {"Content-Type": "application/x-www-form-urlencoded"}
     if endpoint.json_body is not None:
-        return json.dumps(fill(endpoint.json_body)).encode(), {
-            "Content-Type": "application/json"
-        }
+        return json.dumps(fill(endpoint.json_body)).encode(), {"Content-Type": "application/json"}
     return None, {}
 
 
@@ -140,9 +135,7 @@ def client_loop(args: tuple) -> dict:
         else:
             errors += 1
             if not first_error:
-                first_error = (
-                    f"{status} {path}: {payload[:300].decode(errors='replace')}"
-                )
+                first_error = f"{status} {path}: {payload[:300].decode(errors='replace')}"
     conn.close()
     seconds = time.perf_counter() - started if started else 0.0
     return {
@@ -200,9 +193,7 @@ def measure(
         (url.hostname, url.port, asdict(endpoint), duration, max_requests, warmup, n)
         for n in range(concurrency)
     ]
-    context = multiprocessing.get_context(
-        "spawn"
-    )  # clean clients: no Django, no DB handles
+    context = multiprocessing.get_context("spawn")  # clean clients: no Django, no DB handles
     with context.Pool(concurrency) as pool:
         results = pool.map(client_loop, args)
     return summarise(endpoint.name, results)

@@ -39,9 +39,7 @@ if str(ROOT) not in sys.path:
 BENCH_PASSWORD = "bench-password-1"  # every generated person signs in with it
 N_QUEUES = 20
 N_AGENTS = 50
-BATCH_TICKETS = (
-    20_000  # tickets per COPY round (with their comments, events and ratings)
-)
+BATCH_TICKETS = 20_000  # tickets per COPY round (with their comments, events and ratings)
 SPAN = timedelta(days=730)
 
 QUEUE_NAMES = [
@@ -226,9 +224,7 @@ class CopyTable:
                     f"bench/generate.py does not know how to fill {self.table}.{f.column} "
                     "(NOT NULL, no default): add it to the generator."
                 )
-        self.columns = [f.column for f in given] + [
-            f.column for f, _c, _fn in self.extra
-        ]
+        self.columns = [f.column for f in given] + [f.column for f, _c, _fn in self.extra]
         self.constant_tail = all(fn is None for _f, _c, fn in self.extra)
         tail = [c for _f, c, _fn in self.extra]
         self.tail_text = ("\t" + "\t".join(tail)) if tail and self.constant_tail else ""
@@ -241,9 +237,7 @@ class CopyTable:
         if self.constant_tail:
             line += self.tail_text
         else:
-            line += "\t" + "\t".join(
-                c if fn is None else _text(fn()) for _f, c, fn in self.extra
-            )
+            line += "\t" + "\t".join(c if fn is None else _text(fn()) for _f, c, fn in self.extra)
         self.buffer.write(line)
         self.buffer.write("\n")
         self.count += 1
@@ -290,24 +284,19 @@ def remove_tenant(slug: str, out=None) -> bool:
         return False
     if out:
         out.write(f"removing tenant {slug!r}...\n")
-    owned = [
-        m for m in apps.get_models() if issubclass(m, TenantOwned) and not m._meta.proxy
-    ]
+    owned = [m for m in apps.get_models() if issubclass(m, TenantOwned) and not m._meta.proxy]
     owned_set = set(owned)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
         # Guardian's object permissions point at queues by id, not by a foreign key.
         queue_ct = ContentType.objects.get_for_model(Queue)
         queue_ids = [
-            str(pk)
-            for pk in Queue.objects.for_tenant(tenant).values_list("pk", flat=True)
+            str(pk) for pk in Queue.objects.for_tenant(tenant).values_list("pk", flat=True)
         ]
         from guardian.models import GroupObjectPermission, UserObjectPermission
 
         for perm_model in (UserObjectPermission, GroupObjectPermission):
-            perm_model.objects.filter(
-                content_type=queue_ct, object_pk__in=queue_ids
-            ).delete()
+            perm_model.objects.filter(content_type=queue_ct, object_pk__in=queue_ids).delete()
         # Rows outside the tenant-owned models that point at them (M2M tables, ...).
         for model in apps.get_models(include_auto_created=True):
             if model in owned_set:
@@ -356,12 +345,9 @@ def _people(slug: str, tenant, rng: random.Random, n_customers: int, n_orgs: int
         ("admin", "Ada Admin", "admin"),
         ("supervisor", "Sam Supervisor", "supervisor"),
     ]
-    staff += [
-        (f"agent{i:02d}", f"Agent {i:02d}", "agent") for i in range(1, N_AGENTS + 1)
-    ]
+    staff += [(f"agent{i:02d}", f"Agent {i:02d}", "agent") for i in range(1, N_AGENTS + 1)]
     customers = [
-        (f"customer{i:05d}", f"Customer {i:05d}", "customer")
-        for i in range(1, n_customers + 1)
+        (f"customer{i:05d}", f"Customer {i:05d}", "customer") for i in range(1, n_customers + 1)
     ]
     users = User.objects.bulk_create(
         User(
@@ -436,9 +422,7 @@ def _articles(tenant, by_local, rng) -> int:
     params = inspect.signature(create).parameters
     made = 0
     for i in range(200):
-        subject = rng.choice(SUBJECTS).format(
-            month=rng.choice(MONTHS), thing=rng.choice(THINGS)
-        )
+        subject = rng.choice(SUBJECTS).format(month=rng.choice(MONTHS), thing=rng.choice(THINGS))
         offered = {
             "tenant": tenant,
             "by": author,
@@ -493,9 +477,7 @@ class _Life:
         self.comments: list = []
 
     def later(self, rng, low_min, high_min):
-        self.at = min(
-            self.at + timedelta(minutes=rng.uniform(low_min, high_min)), self.end
-        )
+        self.at = min(self.at + timedelta(minutes=rng.uniform(low_min, high_min)), self.end)
         return self.at
 
     def event(self, actor, kind, old="", new=""):
@@ -506,9 +488,7 @@ class _Life:
         self.event(author, "reply" if public else "note")
 
 
-def _live(
-    rng: random.Random, t: dict, agents: list, end: datetime
-) -> tuple[_Life, dict]:
+def _live(rng: random.Random, t: dict, agents: list, end: datetime) -> tuple[_Life, dict]:
     """Play the life of ticket ``t`` (a dict of its columns); returns its rows and rating."""
     life = _Life(t["created_at"], end)
     requester = t["requester_id"]
@@ -634,9 +614,7 @@ def generate(
         remove_tenant(slug, out=progress)
     end = end or datetime.now(UTC).replace(minute=0, second=0, microsecond=0)
     n_customers, n_orgs = people_counts(tickets)
-    summary = Summary(
-        tenant=slug, customers=n_customers, organizations=n_orgs, agents=N_AGENTS
-    )
+    summary = Summary(tenant=slug, customers=n_customers, organizations=n_orgs, agents=N_AGENTS)
 
     with transaction.atomic():
         tenant = create_tenant(slug=slug, name=f"{slug.title()} (benchmark)")
@@ -652,9 +630,7 @@ def generate(
     cum_queues = list(_cumulative(queue_weights))
     times = _ticket_times(rng, tickets, end)
     with connection.cursor() as c:
-        c.execute(
-            "SET synchronous_commit TO OFF"
-        )  # bulk load: durability per batch is enough
+        c.execute("SET synchronous_commit TO OFF")  # bulk load: durability per batch is enough
         _skip_fk_triggers(c)
 
     with connection.cursor() as c:
@@ -700,9 +676,7 @@ def generate(
             "priority": rng.choice(PRIORITIES),
         }
         life, rating = _live(rng, t, agents_by_queue[queue.pk], end)
-        subject = rng.choice(SUBJECTS).format(
-            month=rng.choice(MONTHS), thing=rng.choice(THINGS)
-        )
+        subject = rng.choice(SUBJECTS).format(month=rng.choice(MONTHS), thing=rng.choice(THINGS))
         description = rng.choice(DESCRIPTIONS).format(
             month=rng.choice(MONTHS), thing=rng.choice(THINGS)
         )
@@ -804,9 +778,7 @@ def check_consistency(slug: str) -> dict[str, int]:
     broken = {}
     with connection.cursor() as cursor:
         for rule, sql in CONSISTENCY_CHECKS.items():
-            cursor.execute(
-                sql.format(**{k: f'"{v}"' for k, v in names.items()}), {"t": tenant.pk}
-            )
+            cursor.execute(sql.format(**{k: f'"{v}"' for k, v in names.items()}), {"t": tenant.pk})
             broken[rule] = cursor.fetchone()[0]
     return broken
 
@@ -833,9 +805,7 @@ def _cumulative(weights):
 def _pick(rng: random.Random, cumulative: list[float]) -> int:
     from bisect import bisect_left
 
-    return min(
-        bisect_left(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1
-    )
+    return min(bisect_left(cumulative, rng.random() * cumulative[-1]), len(cumulative) - 1)
 
 
 def _flush(tables) -> None:
@@ -871,15 +841,11 @@ class _Progress:
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument(
-        "--tenant", default="bench", help="tenant slug (default: bench)"
-    )
+    parser.add_argument("--tenant", default="bench", help="tenant slug (default: bench)")
     parser.add_argument("--tickets", type=int, default=10_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--reset", action="store_true", help="remove the tenant first")
-    parser.add_argument(
-        "--check", action="store_true", help="check the history's consistency"
-    )
+    parser.add_argument("--check", action="store_true", help="check the history's consistency")
     args = parser.parse_args(argv)
     setup_django()
     from django.conf import settings

@@ -32,9 +32,7 @@ def main(argv=None) -> int:
     parser.add_argument("--method", default="GET")
     args = parser.parse_args(argv)
 
-    os.environ.setdefault(
-        "DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpdesk_bench"
-    )
+    os.environ.setdefault("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/helpdesk_bench")
     os.environ.setdefault("SECRET_KEY", "bench-profile")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "helpdesk.settings")
     os.environ.setdefault("DEBUG", "0")
@@ -64,8 +62,9 @@ def main(argv=None) -> int:
         t0 = time.perf_counter()
         client.generic(args.method, args.path)
         elapsed = time.perf_counter() - t0
-    print(f"one request: {elapsed * 1000:.1f} ms, {len(queries)} queries")
-    for q in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:10]:
+    captured = list(queries.captured_queries)  # the next request resets Django's query log
+    print(f"one request: {elapsed * 1000:.1f} ms, {len(captured)} queries")
+    for q in sorted(captured, key=lambda q: -float(q["time"]))[:10]:
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
 
     profiler = Profiler(interval=0.0005)
@@ -78,7 +77,7 @@ def main(argv=None) -> int:
     if args.explain:
         seen = set()
         with connection.cursor() as cursor:
-            for q in queries.captured_queries:
+            for q in captured:
                 sql = q["sql"]
                 if not sql.lstrip().upper().startswith("SELECT") or sql in seen:
                     continue
