@@ -20,6 +20,7 @@ ACTIONS = {
     "manage_queues": _("manage queues and who works them"),
     "manage_articles": _("write and publish articles"),
     "view_metrics": _("see the helpdesk's metrics"),
+    "view_own_metrics": _("see their own figures"),
     "view_audit_log": _("read the audit log"),
     "manage_settings": _("change the helpdesk's settings"),
 }
@@ -58,7 +59,13 @@ BUILTIN_ROLES = {
     "supervisor": {
         "name": _("Supervisor"),
         "scope": SCOPE_ALL,
-        "permissions": [*_STAFF, "manage_queues", "manage_articles", "view_metrics"],
+        "permissions": [
+            *_STAFF,
+            "manage_queues",
+            "manage_articles",
+            "view_metrics",
+            "view_own_metrics",
+        ],
         "description": _(
             "Leads the agents: sees and works every ticket, assigns work, manages queues and "
             "articles, and reads the metrics. Cannot change roles, joining rules or settings."
@@ -67,7 +74,7 @@ BUILTIN_ROLES = {
     "agent": {
         "name": _("Agent"),
         "scope": SCOPE_QUEUES,
-        "permissions": list(_STAFF),
+        "permissions": [*_STAFF, "view_own_metrics"],
         "description": _(
             "Works tickets in the queues granted to them: replies to requesters, writes "
             "internal notes, takes and assigns tickets and changes their status. Sees the "

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -123,6 +124,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.expire_grants_task",
         "schedule": 300.0,
     },
+    # Metrics: recompute the days touched since the last run, every few minutes.
+    "metrics-incremental": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": 180.0,
+    },
+    # Metrics: a nightly rebuild catches what increments cannot see (deleted tickets).
+    "metrics-nightly-rebuild": {
+        "task": "metrics.tasks.update_metrics_task",
+        "schedule": crontab(hour=3, minute=17),
+        "kwargs": {"full": True},
+    },
+    "metrics-weekly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=0, day_of_week=1),
+        "args": ["weekly"],
+    },
+    "metrics-monthly-reports": {
+        "task": "metrics.tasks.send_reports_task",
+        "schedule": crontab(hour=6, minute=30, day_of_month=1),
+        "args": ["monthly"],
+    },
 }
 
 LANGUAGE_CODE = "en"
@@ -147,6 +169,24 @@ STORAGES = {
 }
 MEDIA_ROOT = env("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 MEDIA_URL = "media/"  # never served directly: attachments go through a permission check
+# Ticket attachments: the largest file accepted, and the content types accepted.
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=10 * 1024 * 1024)
+ATTACHMENT_ALLOWED_TYPES = env.list(
+    "ATTACHMENT_ALLOWED_TYPES",
+    default=[
+        "image/png",
+        "image/jpeg",
+        "image/gif",
+        "image/webp",
+        "application/pdf",
+        "text/plain",
+        "text/csv",
+        "application/zip",
+        "application/json",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ],
+)
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)

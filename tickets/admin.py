@@ -1,6 +1,16 @@
 from django.contrib import admin
 
-from .models import Comment, Queue, QueueGrant, Rating, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    Comment,
+    NotificationTemplate,
+    Queue,
+    QueueGrant,
+    Rating,
+    SavedFilter,
+    Ticket,
+    TicketEvent,
+)
 
 
 @admin.register(Ticket)
@@ -11,4 +21,6 @@ class TicketAdmin(admin.ModelAdmin):
     raw_id_fields = ["requester", "assignee", "organization", "queue"]
 
 
-admin.site.register([Queue, QueueGrant, Comment, TicketEvent, Rating])
+admin.site.register(
+    [Queue, QueueGrant, Comment, TicketEvent, Rating, Attachment, SavedFilter, NotificationTemplate]
+)

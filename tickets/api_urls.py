@@ -1,3 +1,11 @@
 """API endpoints of tickets, under /api/v1/t/<slug>/."""
 
-urlpatterns: list = []
+from rest_framework.routers import SimpleRouter
+
+from .api import QueueViewSet, TicketViewSet
+
+router = SimpleRouter(use_regex_path=False)  # path converters: <int:pk>
+router.register("tickets", TicketViewSet, basename="ticket")
+router.register("queues", QueueViewSet, basename="queue")
+
+urlpatterns = router.urls

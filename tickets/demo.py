@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import struct
+import zlib
 from datetime import timedelta
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from . import presence
 from .models import Queue, Ticket
+from .notifications import muted
 from .services import (
     add_comment,
     assign_ticket,
+    attach_file,
     change_priority,
     change_status,
     grant_queue,
     open_ticket,
     rate_ticket,
+    save_filter,
+    save_notification_template,
     set_tags,
 )
 
@@ -79,6 +87,12 @@ RATING_COMMENTS = {
 
 
 def seed(ctx) -> str:
+    # Months of history are replayed here: nobody should get e-mails about them.
+    with muted():
+        return _seed(ctx)
+
+
+def _seed(ctx) -> str:
     rng, tenant = ctx.rng, ctx.tenant
     admin = ctx.people["admin@demo.example"]
     queues = {
@@ -107,7 +121,101 @@ def seed(ctx) -> str:
             created += 1
             _work(ctx, ticket, workers[queue_name], at, now)
     ctx.extra["queues"] = queues
-    return f"{len(queues)} queues, {created} tickets with replies, notes and ratings"
+    files = _attachments(ctx)
+    _saved_filters(ctx)
+    _notification_wording(ctx, admin)
+    viewed = _being_viewed(ctx)
+    return (
+        f"{len(queues)} queues, {created} tickets with replies, notes, tags and ratings, "
+        f"{files} attachments, saved views, custom e-mail wording, #{viewed} being viewed"
+    )
+
+
+def _png(width=24, height=24, rgb=(11, 92, 173)) -> bytes:
+    """A small solid PNG, made here so the demo ships no binary files."""
+    row = b"\x00" + bytes(rgb) * width
+    raw = row * height
+
+    def chunk(kind, data):
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def _attachments(ctx) -> int:
+    """Screenshots and logs on some recent tickets, from the requester and from agents."""
+    tickets = list(Ticket.objects.for_tenant(ctx.tenant).select_related("requester")[:6])
+    count = 0
+    for index, ticket in enumerate(tickets):
+        if index % 2 == 0:
+            upload = SimpleUploadedFile("screenshot.png", _png(), content_type="image/png")
+            attach_file(ticket=ticket, upload=upload, by=ticket.requester)
+        else:
+            log = (
+                b"2026-03-02T10:14:03Z POST /api/v1/export 502 Bad Gateway (31.2s)\n"
+                b"2026-03-02T10:14:40Z POST /api/v1/export 502 Bad Gateway (30.9s)\n"
+            )
+            comment = add_comment(
+                ticket=ticket,
+                author=ticket.requester,
+                body="Attaching the log from our side.",
+                at=ticket.updated_at,
+            )
+            upload = SimpleUploadedFile("export.log.txt", log, content_type="text/plain")
+            attach_file(ticket=ticket, upload=upload, by=ticket.requester, comment=comment)
+        count += 1
+    return count
+
+
+def _saved_filters(ctx) -> None:
+    views = {
+        "agent@demo.example": [
+            ("Urgent in my queues", "view=queues&priority=urgent&priority=high&status=open"),
+            ("Refunds", "view=queues&tag=refund"),
+        ],
+        "supervisor@demo.example": [
+            ("Unassigned, oldest first", "view=unassigned&sort=created"),
+            ("Acme Corp", f"view=all&organization={ctx.organizations['Acme Corp'].pk}"),
+        ],
+    }
+    for email, entries in views.items():
+        for name, query in entries:
+            save_filter(tenant=ctx.tenant, owner=ctx.people[email], name=name, query=query)
+
+
+def _notification_wording(ctx, admin) -> None:
+    save_notification_template(
+        tenant=ctx.tenant,
+        kind="solved",
+        subject="[Demo Helpdesk] We solved #{{ number }}: {{ subject }}",
+        body=(
+            "Hi {{ requester_name }},\n\n"
+            "Good news: {{ agent_name }} solved your request #{{ number }} ({{ subject }}).\n"
+            "Not quite right? Reply or reopen it here: {{ ticket_url }}\n\n"
+            "Tell us how we did (you confirm the score on the next page):\n"
+            "{{ rating_links }}\n\n"
+            "Thanks for being with us,\nThe Demo Helpdesk team"
+        ),
+        by=admin,
+    )
+
+
+def _being_viewed(ctx) -> int:
+    """Omar has the newest open ticket open (shows while the demo's cache keeps it)."""
+    ticket = Ticket.objects.for_tenant(ctx.tenant).open().order_by("-created_at").first()
+    if ticket is None:
+        return 0
+    presence.heartbeat(
+        ticket_id=ticket.pk, user=ctx.people["omar@demo.example"], state="replying", hold=3600
+    )
+    return ticket.number
 
 
 def _work(ctx, ticket: Ticket, workers, at, now):

@@ -110,6 +110,56 @@ class TicketQuerySet(TenantQuerySet):
     def with_list_columns(self):
         return self.select_related("requester", "assignee", "queue", "organization")
 
+    def with_tags(self):
+        return self.prefetch_related(models.Prefetch("tags", queryset=Tag.objects.order_by("name")))
+
+    def for_history(self):
+        """Incident history rows: list columns plus the rating, in one query."""
+        return self.with_list_columns().select_related("rating")
+
+    def unassigned(self):
+        return self.filter(assignee__isnull=True)
+
+    def search(self, text: str, *, include_internal: bool):
+        """Full text over subject, description and the conversation.
+
+        PostgreSQL: the GIN indexes of migration 0003 serve these expressions. Elsewhere
+        (SQLite for the demo) a plain icontains. Internal notes are searched for staff only,
+        so that a customer's search never reveals what a note says.
+        """
+        text = (text or "").strip()
+        if not text:
+            return self
+        comments = Comment.objects.all()
+        if not include_internal:
+            comments = comments.filter(is_public=True)
+        if settings.IS_POSTGRES:
+            from django.contrib.postgres.search import SearchQuery, SearchVector
+
+            query = SearchQuery(text, config="english", search_type="websearch")
+            in_tickets = (
+                Ticket.objects.annotate(
+                    _fts=SearchVector("subject", "description", config="english")
+                )
+                .filter(_fts=query)
+                .order_by()
+                .values("pk")
+            )
+            in_comments = (
+                comments.annotate(_fts=SearchVector("body", config="english"))
+                .filter(_fts=query)
+                .order_by()
+                .values("ticket_id")
+            )
+            # One subquery of two index scans (a UNION): an OR of two would scan every ticket.
+            return self.filter(pk__in=in_tickets.union(in_comments))
+        hits = comments.filter(body__icontains=text)
+        return self.filter(
+            Q(subject__icontains=text)
+            | Q(description__icontains=text)
+            | Q(pk__in=hits.values("ticket_id"))
+        )
+
 
 class Ticket(TenantOwned):
     class Status(models.TextChoices):
@@ -181,6 +231,12 @@ class Ticket(TenantOwned):
             # Portal and incident history: one requester's tickets.
             models.Index(fields=["tenant", "requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["tenant", "organization", "-created_at"], name="ticket_org"),
+            # "Unassigned in my queues": a queue's tickets nobody holds, newest first.
+            models.Index(
+                fields=["tenant", "queue", "-created_at"],
+                name="ticket_unassigned",
+                condition=Q(assignee__isnull=True),
+            ),
         ]
 
     def __str__(self):
@@ -206,6 +262,10 @@ class Comment(TenantOwned):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["ticket", "created_at"], name="comment_timeline")]
+
+    @property
+    def is_internal(self) -> bool:
+        return not self.is_public
 
     def __str__(self):
         return f"{'reply' if self.is_public else 'note'} on {self.ticket_id}"
@@ -233,6 +293,12 @@ class TicketEvent(TenantOwned):
     old_value = models.CharField(max_length=200, blank=True)
     new_value = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # The reply or note this event records (kinds reply and note): the timeline shows it inline.
+    comment = models.ForeignKey(
+        "Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    # When the e-mail this event causes was sent: a task run twice sends once.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -279,6 +345,17 @@ def attachment_path(instance, filename):
     return f"attachments/{instance.tenant_id}/{instance.ticket_id}/{filename}"
 
 
+class AttachmentQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership):
+        """Attachments of tickets the member sees; a customer never gets an internal note's."""
+        attachments = self.for_tenant(member.tenant).filter(
+            ticket__in=Ticket.objects.visible_to(member).values("pk")
+        )
+        if not member.is_staff:
+            attachments = attachments.exclude(comment__is_public=False)
+        return attachments
+
+
 class Attachment(TenantOwned):
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="attachments")
     comment = models.ForeignKey(
@@ -293,5 +370,57 @@ class Attachment(TenantOwned):
     )
     created_at = models.DateTimeField(default=timezone.now)
 
+    objects = AttachmentQuerySet.as_manager()
+
     def __str__(self):
         return self.filename
+
+
+class SavedFilterQuerySet(TenantQuerySet):
+    def owned_by(self, member: Membership):
+        return self.for_tenant(member.tenant).filter(owner_id=member.user_id)
+
+
+class SavedFilter(TenantOwned):
+    """A workspace view of one's own: a name and the query string of the list's filters."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(_("name"), max_length=80)
+    query = models.CharField(max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = SavedFilterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["tenant", "owner", "name"], name="saved_filter_name_unique"
+            )
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class NotificationTemplate(TenantOwned):
+    """A tenant's wording for one kind of e-mail; without one, the default text is used."""
+
+    class Kind(models.TextChoices):
+        REPLY = "reply", _("Staff replied to a request")
+        SOLVED = "solved", _("A request was solved")
+        ASSIGNED = "assigned", _("A ticket was assigned to an agent")
+
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("body"), max_length=10_000)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["tenant", "kind"], name="notification_kind_unique")
+        ]
+
+    def __str__(self):
+        return self.kind

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -10,7 +12,18 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.models import Membership, Tenant, User
 from accounts.services import record_audit
 
-from .models import Comment, Queue, QueueGrant, Rating, Tag, Ticket, TicketEvent
+from .models import (
+    Attachment,
+    Comment,
+    NotificationTemplate,
+    Queue,
+    QueueGrant,
+    Rating,
+    SavedFilter,
+    Tag,
+    Ticket,
+    TicketEvent,
+)
 
 
 class InvalidTransition(Exception):  # noqa: N818
@@ -24,7 +37,9 @@ def _next_number(tenant: Tenant) -> int:
     return (last or 0) + 1
 
 
-def _event(ticket: Ticket, by: User | None, kind: str, old="", new="", at=None) -> TicketEvent:
+def _event(
+    ticket: Ticket, by: User | None, kind: str, old="", new="", at=None, comment=None
+) -> TicketEvent:
     return TicketEvent.objects.create(
         tenant_id=ticket.tenant_id,
         ticket=ticket,
@@ -33,7 +48,18 @@ def _event(ticket: Ticket, by: User | None, kind: str, old="", new="", at=None) 
         old_value=str(old or "")[:200],
         new_value=str(new or "")[:200],
         created_at=at or timezone.now(),
+        comment=comment,
     )
+
+
+def _notify_on_commit(event: TicketEvent) -> None:
+    """E-mail about this event once the transaction commits (never while muted, e.g. the demo)."""
+    from .notifications import is_muted
+    from .tasks import notify_event_task
+
+    if is_muted():
+        return
+    transaction.on_commit(lambda: notify_event_task.delay(event.pk))
 
 
 def open_ticket(
@@ -101,7 +127,16 @@ def add_comment(
         ticket.first_response_at = at
         fields.append("first_response_at")
     _touch(ticket, at, *fields)
-    _event(ticket, author, TicketEvent.Kind.REPLY if is_public else TicketEvent.Kind.NOTE, at=at)
+    event = _event(
+        ticket,
+        author,
+        TicketEvent.Kind.REPLY if is_public else TicketEvent.Kind.NOTE,
+        at=at,
+        comment=comment,
+    )
+    # Internal notes never leave the helpdesk; the requester hears of staff replies only.
+    if is_public and by_staff:
+        _notify_on_commit(event)
     return comment
 
 
@@ -123,7 +158,9 @@ def change_status(*, ticket: Ticket, to: str, by: User | None, at=None) -> Ticke
         ticket.reopened_count += 1
         fields.append("reopened_count")
     _touch(ticket, at, *fields)
-    _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at)
+    event = _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at)
+    if to == Ticket.Status.SOLVED:
+        _notify_on_commit(event)
     return ticket
 
 
@@ -136,7 +173,11 @@ def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User | None, at=
     old = ticket.assignee.email if ticket.assignee else ""
     ticket.assignee = assignee
     _touch(ticket, at, "assignee")
-    _event(ticket, by, TicketEvent.Kind.ASSIGNEE, old, assignee.email if assignee else "", at=at)
+    event = _event(
+        ticket, by, TicketEvent.Kind.ASSIGNEE, old, assignee.email if assignee else "", at=at
+    )
+    if assignee is not None and (by is None or assignee.pk != by.pk):
+        _notify_on_commit(event)  # taking a ticket yourself needs no e-mail
     return ticket
 
 
@@ -183,6 +224,11 @@ def set_tags(*, ticket: Ticket, names: list[str], by: User | None, at=None) -> T
 def rate_ticket(*, ticket: Ticket, score: int, comment: str = "", by: User, at=None) -> Rating:
     """The requester's rating of a solved ticket; a second rating replaces the first."""
     at = at or timezone.now()
+    if not 1 <= int(score) <= 5:
+        raise ValueError("A rating is a score from 1 to 5.")
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if not ticket.is_solved:
+        raise InvalidTransition(ticket.status, "rated")
     rating, created = Rating.objects.update_or_create(
         ticket=ticket,
         defaults={
@@ -256,3 +302,143 @@ def expire_grants(*, now=None) -> int:
 
 def _iso(value):
     return value.isoformat() if value else None
+
+
+class AttachmentRefused(ValidationError):
+    """A file too big or of a type the helpdesk does not accept."""
+
+
+def check_upload(upload) -> None:
+    """Refuse files over ATTACHMENT_MAX_BYTES or of a type not in ATTACHMENT_ALLOWED_TYPES."""
+    from django.utils.translation import gettext as _
+
+    if upload.size > settings.ATTACHMENT_MAX_BYTES:
+        raise AttachmentRefused(
+            _("%(name)s is too big: files may be up to %(limit)s MB.")
+            % {"name": upload.name, "limit": round(settings.ATTACHMENT_MAX_BYTES / 1_048_576, 1)}
+        )
+    content_type = (getattr(upload, "content_type", "") or "").split(";")[0].strip().lower()
+    if content_type not in settings.ATTACHMENT_ALLOWED_TYPES:
+        raise AttachmentRefused(
+            _("%(name)s is a kind of file this helpdesk does not accept (%(type)s).")
+            % {"name": upload.name, "type": content_type or "?"}
+        )
+
+
+def attach_file(*, ticket: Ticket, upload, by: User, comment: Comment | None = None) -> Attachment:
+    """Store an uploaded file through the storage API, beside the ticket (and its comment)."""
+    check_upload(upload)
+    name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
+    attachment = Attachment(
+        tenant_id=ticket.tenant_id,
+        ticket=ticket,
+        comment=comment,
+        filename=name,
+        content_type=(upload.content_type or "application/octet-stream").split(";")[0],
+        size=upload.size,
+        uploaded_by=by,
+    )
+    attachment.file.save(name, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def create_queue(
+    *, tenant: Tenant, name: str, description: str = "", is_public: bool = True, by: User | None
+) -> Queue:
+    queue = Queue.objects.create(
+        tenant=tenant, name=name, description=description, is_public=is_public
+    )
+    record_audit(
+        tenant=tenant,
+        actor=by,
+        action="queue.created",
+        target=queue,
+        after={"name": name, "is_public": is_public},
+    )
+    return queue
+
+
+@transaction.atomic
+def update_queue(
+    *,
+    queue: Queue,
+    by: User | None,
+    name: str | None = None,
+    description: str | None = None,
+    is_public: bool | None = None,
+    agents: list[User] | None = None,
+) -> Queue:
+    """Rename or describe a queue, and set exactly which agents work it (through grants)."""
+    before = {"name": queue.name, "description": queue.description, "is_public": queue.is_public}
+    for field, value in [("name", name), ("description", description), ("is_public", is_public)]:
+        if value is not None:
+            setattr(queue, field, value)
+    after = {"name": queue.name, "description": queue.description, "is_public": queue.is_public}
+    if after != before:
+        queue.save(update_fields=["name", "description", "is_public"])
+        record_audit(
+            tenant=queue.tenant,
+            actor=by,
+            action="queue.changed",
+            target=queue,
+            before=before,
+            after=after,
+        )
+    if agents is not None:
+        current = set(QueueGrant.objects.filter(queue=queue).values_list("user_id", flat=True))
+        wanted = {user.pk: user for user in agents}
+        for user in agents:
+            if user.pk not in current:
+                grant_queue(queue=queue, user=user, by=by)
+        for grant in (
+            QueueGrant.objects.filter(queue=queue)
+            .exclude(user_id__in=wanted)
+            .select_related("user")
+        ):
+            revoke_queue(queue=queue, user=grant.user, by=by)
+    return queue
+
+
+def save_filter(*, tenant: Tenant, owner: User, name: str, query: str) -> SavedFilter:
+    """Keep a workspace view under a name (the same name again replaces it)."""
+    saved, _created = SavedFilter.objects.update_or_create(
+        tenant=tenant, owner=owner, name=name[:80], defaults={"query": query[:1000]}
+    )
+    return saved
+
+
+def delete_filter(*, saved: SavedFilter) -> None:
+    saved.delete()
+
+
+def save_notification_template(
+    *, tenant: Tenant, kind: str, subject: str, body: str, by: User | None
+) -> NotificationTemplate:
+    template, _created = NotificationTemplate.objects.update_or_create(
+        tenant=tenant,
+        kind=kind,
+        defaults={"subject": subject, "body": body, "updated_at": timezone.now()},
+    )
+    record_audit(
+        tenant=tenant,
+        actor=by,
+        action="notification_template.saved",
+        target=template,
+        after={"kind": kind, "subject": subject},
+    )
+    return template
+
+
+def reset_notification_template(*, tenant: Tenant, kind: str, by: User | None) -> None:
+    template = NotificationTemplate.objects.for_tenant(tenant).filter(kind=kind).first()
+    if template is not None:
+        record_audit(
+            tenant=tenant,
+            actor=by,
+            action="notification_template.reset",
+            target=template,
+            before={"kind": kind, "subject": template.subject},
+        )
+        template.delete()

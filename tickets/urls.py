@@ -7,6 +7,23 @@ from . import views
 app_name = "tickets"
 
 urlpatterns = [
-    path("workspace/", views.workspace, name="workspace"),
     path("portal/", views.portal, name="portal"),
+    path("portal/new/", views.submit, name="submit"),
+    path("tickets/<int:number>/", views.ticket_page, name="ticket"),
+    path("tickets/<int:number>/rate/", views.rate, name="rate"),
+    path("tickets/<int:number>/presence/", views.ticket_presence, name="presence"),
+    path("attachments/<int:pk>/", views.attachment, name="attachment"),
+    path("workspace/", views.workspace, name="workspace"),
+    path("workspace/bulk/", views.bulk, name="bulk"),
+    path("workspace/views/", views.save_workspace_filter, name="save_filter"),
+    path("workspace/views/<int:pk>/delete/", views.delete_workspace_filter, name="delete_filter"),
+    path("history/people/<int:user_id>/", views.person_history, name="person_history"),
+    path(
+        "history/organizations/<int:org_id>/",
+        views.organization_history,
+        name="organization_history",
+    ),
+    path("queues/", views.queues, name="queues"),
+    path("queues/<int:pk>/", views.queue_edit, name="queue_edit"),
+    path("settings/notifications/", views.notification_settings, name="notifications"),
 ]

@@ -1,21 +1,700 @@
-from django.shortcuts import render
+"""Pages of tickets, under /t/<slug>/: the portal, the workspace, ticket pages, history."""
 
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Avg, Count, Prefetch, Q
+from django.http import FileResponse, Http404, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts.access import Refused, can, decide, ensure
+from accounts.models import Membership, Organization, User
 from accounts.views_access import member_required
 
-from .models import Ticket
+from . import presence
+from .forms import (
+    BulkForm,
+    NotificationTemplateForm,
+    QueueForm,
+    RatingForm,
+    ReplyForm,
+    SaveFilterForm,
+    SubmitForm,
+    TicketUpdateForm,
+    WorkspaceFilterForm,
+)
+from .models import (
+    Attachment,
+    Comment,
+    NotificationTemplate,
+    Queue,
+    SavedFilter,
+    Ticket,
+    TicketEvent,
+)
+from .notifications import PLACEHOLDERS, default_text
+from .services import (
+    InvalidTransition,
+    add_comment,
+    assign_ticket,
+    attach_file,
+    change_priority,
+    change_status,
+    create_queue,
+    delete_filter,
+    move_to_queue,
+    open_ticket,
+    rate_ticket,
+    reset_notification_template,
+    save_filter,
+    save_notification_template,
+    set_tags,
+    update_queue,
+)
+from .workspace import cheap_page, workspace_tickets
 
-
-@member_required("view_ticket")
-def workspace(request, slug):
-    tickets = Ticket.objects.visible_to(request.membership).with_list_columns()[:50]
-    return render(request, "tickets/workspace.html", {"tickets": tickets})
+# ---------------------------------------------------------------------------------- portal
 
 
 @member_required("submit_ticket")
 def portal(request, slug):
-    tickets = (
-        Ticket.objects.visible_to(request.membership)
-        .filter(requester=request.user)
-        .with_list_columns()[:50]
+    """The customer's requests (and their organization's where the helpdesk shares them)."""
+    member = request.membership
+    tickets = Ticket.objects.visible_to(member)
+    if member.is_staff:
+        tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
+    page = cheap_page(
+        tickets.with_list_columns().select_related("rating").order_by("-created_at", "-pk"),
+        request.GET.get("page"),
+        request.GET.get("page_size"),
     )
-    return render(request, "tickets/portal.html", {"tickets": tickets})
+    return render(request, "tickets/portal.html", {"page": page})
+
+
+@member_required("submit_ticket")
+def submit(request, slug):
+    form = SubmitForm(request.POST or None, request.FILES or None, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            ticket = open_ticket(
+                tenant=request.tenant,
+                requester=request.user,
+                subject=data["subject"],
+                description=data["description"],
+                queue=data["queue"],
+            )
+            for upload in data["attachments"]:
+                attach_file(ticket=ticket, upload=upload, by=request.user)
+        messages.success(
+            request, _("Thank you. Your request #%(number)s is in.") % {"number": ticket.number}
+        )
+        return redirect("tickets:ticket", slug=slug, number=ticket.number)
+    return render(request, "tickets/submit.html", {"form": form})
+
+
+# ----------------------------------------------------------------------------- ticket page
+
+
+def _find_ticket(request, number) -> Ticket:
+    """The ticket by its number, if this member may see it (else 404, or a reasoned 403)."""
+    ticket = get_object_or_404(
+        Ticket.objects.for_tenant(request.tenant).with_list_columns(), number=number
+    )
+    decision = decide(request.membership, "view_ticket", ticket)
+    if not decision.allowed:
+        if request.membership.is_staff:
+            raise Refused(decision)  # an agent may ask for the queue: say why
+        raise Http404  # a customer learns nothing of other people's requests
+    return ticket
+
+
+@member_required("view_ticket")
+def ticket_page(request, slug, number):
+    ticket = _find_ticket(request, number)
+    if request.membership.is_staff:
+        return _staff_ticket(request, ticket)
+    return _customer_ticket(request, ticket)
+
+
+def _version(ticket: Ticket) -> str:
+    return ticket.updated_at.isoformat()
+
+
+def _changes_since(ticket: Ticket, version):
+    return (
+        TicketEvent.objects.for_tenant(ticket.tenant)
+        .filter(ticket=ticket, created_at__gt=version)
+        .select_related("actor", "comment")
+    )
+
+
+def _staff_ticket(request, ticket: Ticket):
+    member = request.membership
+    rights = {
+        "may_reply": can(member, "reply_public", ticket),
+        "may_note": can(member, "add_internal_note", ticket),
+        "may_assign": can(member, "assign_ticket", ticket),
+        "may_status": can(member, "change_ticket_status", ticket),
+    }
+    reply_form = update_form = None
+    conflict = None
+    action = request.POST.get("action") if request.method == "POST" else None
+    if action == "reply":
+        reply_form = ReplyForm(
+            request.POST, request.FILES, may_reply=rights["may_reply"], may_note=rights["may_note"]
+        )
+        if reply_form.is_valid():
+            conflict = _conflict(ticket, reply_form.cleaned_data["version"])
+            if conflict is None:
+                return _staff_reply(request, ticket, reply_form)
+    elif action == "update":
+        update_form = TicketUpdateForm(request.POST, tenant=request.tenant)
+        if update_form.is_valid():
+            conflict = _conflict(ticket, update_form.cleaned_data["version"])
+            if conflict is None:
+                response = _staff_update(request, ticket, update_form)
+                if response is not None:
+                    return response
+    elif action == "take":
+        ensure(member, "assign_ticket", ticket)
+        assign_ticket(ticket=ticket, assignee=request.user, by=request.user)
+        messages.success(request, _("You took this ticket."))
+        return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+    if conflict is not None:
+        ticket.refresh_from_db()
+    version = _version(ticket)
+    if reply_form is None:
+        reply_form = ReplyForm(may_reply=rights["may_reply"], may_note=rights["may_note"])
+    if update_form is None or conflict is not None:
+        # After a conflict the properties show what they are now; a typed reply is kept.
+        update_form = TicketUpdateForm(
+            tenant=request.tenant,
+            initial={
+                "status": ticket.status,
+                "priority": ticket.priority,
+                "queue": ticket.queue_id,
+                "assignee": ticket.assignee_id,
+                "tags": ", ".join(t.name for t in ticket.tags.all()),
+            },
+        )
+    _set_version(reply_form, version)
+    _set_version(update_form, version)
+    events = (
+        TicketEvent.objects.for_tenant(ticket.tenant)
+        .filter(ticket=ticket)
+        .select_related("actor", "comment")
+        .prefetch_related("comment__attachments")
+    )
+    history = (
+        Ticket.objects.visible_to(member)
+        .filter(requester_id=ticket.requester_id)
+        .exclude(pk=ticket.pk)
+        .select_related("rating")
+        .order_by("-created_at")[:8]
+    )
+    context = {
+        "ticket": ticket,
+        "events": events,
+        "attachments": Attachment.objects.for_tenant(ticket.tenant).filter(
+            ticket=ticket, comment__isnull=True
+        ),
+        "reply_form": reply_form,
+        "update_form": update_form,
+        "conflict": conflict,
+        "history": history,
+        "requester_membership": Membership.objects.for_tenant(ticket.tenant)
+        .select_related("organization")
+        .filter(user_id=ticket.requester_id)
+        .first(),
+        "may_view_people": can(member, "view_people"),
+        **rights,
+    }
+    status = 409 if conflict is not None else (400 if request.method == "POST" else 200)
+    return render(request, "tickets/ticket_staff.html", context, status=status)
+
+
+def _set_version(form, version: str) -> None:
+    if form.is_bound:
+        data = form.data.copy()
+        data["version"] = version
+        form.data = data
+    else:
+        form.initial["version"] = version
+
+
+def _conflict(ticket: Ticket, version):
+    """The events since the form was drawn, or None when nothing changed meanwhile."""
+    if version is None:
+        return None
+    ticket.refresh_from_db(fields=["updated_at"])
+    if ticket.updated_at == version:
+        return None
+    return list(_changes_since(ticket, version))
+
+
+def _staff_reply(request, ticket: Ticket, form: ReplyForm):
+    data = form.cleaned_data
+    is_public = data["visibility"] == "public"
+    ensure(request.membership, "reply_public" if is_public else "add_internal_note", ticket)
+    with transaction.atomic():
+        comment = add_comment(
+            ticket=ticket, author=request.user, body=data["body"], is_public=is_public
+        )
+        for upload in data["attachments"]:
+            attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
+    messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
+    return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+
+
+def _staff_update(request, ticket: Ticket, form: TicketUpdateForm):
+    """Hand each changed property to its service; all or nothing. None means a form error."""
+    member, data, by = request.membership, form.cleaned_data, request.user
+    current_tags = sorted(t.name for t in ticket.tags.all())
+    changes = [
+        (
+            "priority",
+            data["priority"] != ticket.priority,
+            "change_ticket_status",
+            lambda: change_priority(ticket=ticket, to=data["priority"], by=by),
+        ),
+        (
+            "queue",
+            data["queue"] != ticket.queue,
+            "assign_ticket",
+            lambda: move_to_queue(ticket=ticket, queue=data["queue"], by=by),
+        ),
+        (
+            "assignee",
+            data["assignee"] != ticket.assignee,
+            "assign_ticket",
+            lambda: assign_ticket(ticket=ticket, assignee=data["assignee"], by=by),
+        ),
+        (
+            "tags",
+            data["tags"] != current_tags,
+            "change_ticket_status",
+            lambda: set_tags(ticket=ticket, names=data["tags"], by=by),
+        ),
+        (
+            "status",
+            data["status"] != ticket.status,
+            "change_ticket_status",
+            lambda: change_status(ticket=ticket, to=data["status"], by=by),
+        ),
+    ]
+    try:
+        with transaction.atomic():
+            for _field, changed, action, apply in changes:
+                if changed:
+                    ensure(member, action, ticket)
+                    apply()
+    except InvalidTransition as exc:
+        form.add_error(
+            "status",
+            _("A ticket cannot move from %(old)s to %(new)s.")
+            % {"old": Ticket.Status(exc.old).label, "new": Ticket.Status(exc.new).label},
+        )
+        return None
+    messages.success(request, _("Ticket updated."))
+    return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+
+
+def _customer_ticket(request, ticket: Ticket):
+    is_requester = ticket.requester_id == request.user.pk
+    reply_form = ReplyForm(staff=False)
+    rating_form = RatingForm(
+        initial={"score": getattr(getattr(ticket, "rating", None), "score", None)}
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "reply":
+            reply_form = ReplyForm(request.POST, request.FILES, staff=False)
+            if reply_form.is_valid():
+                # A customer's reply is appended to the conversation: it cannot overwrite
+                # anything, so it needs no version check.
+                with transaction.atomic():
+                    comment = add_comment(
+                        ticket=ticket, author=request.user, body=reply_form.cleaned_data["body"]
+                    )
+                    for upload in reply_form.cleaned_data["attachments"]:
+                        attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
+                messages.success(request, _("Your reply was added."))
+                return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+        elif action == "reopen":
+            try:
+                change_status(ticket=ticket, to=Ticket.Status.OPEN, by=request.user)
+                messages.success(request, _("Your request is open again."))
+            except InvalidTransition:
+                messages.error(request, _("This request is closed and cannot be reopened."))
+            return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+        elif action == "rate" and is_requester:
+            rating_form = RatingForm(request.POST)
+            if rating_form.is_valid() and _rate(request, ticket, rating_form):
+                return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+    comments = (
+        Comment.objects.for_tenant(ticket.tenant)
+        .filter(ticket=ticket, is_public=True)
+        .select_related("author")
+        .prefetch_related("attachments")
+    )
+    context = {
+        "ticket": ticket,
+        "comments": comments,
+        "attachments": Attachment.objects.for_tenant(ticket.tenant).filter(
+            ticket=ticket, comment__isnull=True
+        ),
+        "reply_form": reply_form,
+        "rating_form": rating_form,
+        "is_requester": is_requester,
+        "rating": getattr(ticket, "rating", None),
+    }
+    return render(
+        request,
+        "tickets/ticket_customer.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
+
+
+def _rate(request, ticket: Ticket, form: RatingForm) -> bool:
+    try:
+        rate_ticket(
+            ticket=ticket,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+            by=request.user,
+        )
+    except InvalidTransition:
+        form.add_error(None, _("You can rate a request once it is solved."))
+        return False
+    messages.success(request, _("Thank you for your rating."))
+    return True
+
+
+@member_required("view_ticket")
+def rate(request, slug, number):
+    """The page a solved-request e-mail links to: confirm the score (mail scanners only GET)."""
+    ticket = _find_ticket(request, number)
+    if ticket.requester_id != request.user.pk:
+        raise Http404
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        if form.is_valid() and _rate(request, ticket, form):
+            return redirect("tickets:ticket", slug=slug, number=number)
+    else:
+        score = request.GET.get("score")
+        form = RatingForm(initial={"score": int(score) if score in list("12345") else None})
+    return render(request, "tickets/rate.html", {"ticket": ticket, "form": form})
+
+
+@member_required("view_ticket")
+def ticket_presence(request, slug, number):
+    """Heartbeat (POST) and who else is on this ticket now (JSON); staff only."""
+    if not request.membership.is_staff:
+        raise Http404
+    ticket = _find_ticket(request, number)
+    if request.method == "POST":
+        others = presence.heartbeat(
+            ticket_id=ticket.pk, user=request.user, state=request.POST.get("state", "viewing")
+        )
+    else:
+        others = presence.others(ticket_id=ticket.pk, user=request.user)
+    latest = ticket.updated_at.isoformat()
+    return JsonResponse({"others": others, "version": latest})
+
+
+@member_required("view_ticket")
+def attachment(request, slug, pk):
+    """A file, only to people who may see its ticket (a note's file: staff only)."""
+    found = get_object_or_404(Attachment.objects.visible_to(request.membership), pk=pk)
+    response = FileResponse(
+        found.file.open("rb"),
+        as_attachment=True,
+        filename=found.filename,
+        content_type=found.content_type,
+    )
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+# ------------------------------------------------------------------------------- workspace
+
+
+@member_required("view_ticket")
+def workspace(request, slug):
+    member = request.membership
+    if not member.is_staff:
+        return redirect("tickets:portal", slug=slug)
+    form = WorkspaceFilterForm(request.GET or None, member=member)
+    data = form.cleaned_data if form.is_valid() else {}
+    page = cheap_page(
+        workspace_tickets(member, data), request.GET.get("page"), request.GET.get("page_size")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "page": page,
+        "view": data.get("view") or "queues",
+        "query": query.urlencode(),
+        "saved_filters": SavedFilter.objects.owned_by(member),
+        "save_form": SaveFilterForm(initial={"query": query.urlencode()}),
+        "bulk_form": BulkForm(tenant=request.tenant),
+        "may_assign": can(member, "assign_ticket"),
+        "may_status": can(member, "change_ticket_status"),
+    }
+    return render(request, "tickets/workspace.html", context)
+
+
+def _back(request, slug):
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return redirect(target)
+    return redirect("tickets:workspace", slug=slug)
+
+
+@require_POST
+@member_required("view_ticket")
+def bulk(request, slug):
+    """One action on the selected rows; each ticket goes through its service and its check."""
+    member = request.membership
+    form = BulkForm(request.POST, tenant=request.tenant)
+    if not member.is_staff or not form.is_valid():
+        messages.error(request, _("Choose tickets and an action."))
+        return _back(request, slug)
+    data = form.cleaned_data
+    action = {
+        "assign": "assign_ticket",
+        "status": "change_ticket_status",
+        "tags": "change_ticket_status",
+    }[data["bulk_action"]]
+    assignee = None
+    if data["bulk_action"] == "assign" and data["assignee"] not in ("none", "me"):
+        assignee = get_object_or_404(
+            User.objects.filter(
+                pk__in=Membership.objects.for_tenant(request.tenant)
+                .active()
+                .staff()
+                .values("user_id")
+            ),
+            pk=data["assignee"],
+        )
+    elif data["assignee"] == "me":
+        assignee = request.user
+    done, refused = 0, []
+    tickets = Ticket.objects.visible_to(member).filter(pk__in=data["tickets"]).with_tags()
+    for ticket in tickets.select_related("queue"):
+        if not can(member, action, ticket):
+            refused.append(f"#{ticket.number}")
+            continue
+        try:
+            if data["bulk_action"] == "assign":
+                assign_ticket(ticket=ticket, assignee=assignee, by=request.user)
+            elif data["bulk_action"] == "status":
+                change_status(ticket=ticket, to=data["status"], by=request.user)
+            else:
+                names = [t.name for t in ticket.tags.all()] + data["tags"].split(",")
+                set_tags(ticket=ticket, names=names, by=request.user)
+            done += 1
+        except InvalidTransition:
+            refused.append(f"#{ticket.number}")
+    if done:
+        messages.success(request, _("%(n)s tickets changed.") % {"n": done})
+    if refused:
+        messages.warning(
+            request,
+            _("Not changed (not allowed or not a valid move): %(list)s")
+            % {"list": ", ".join(refused)},
+        )
+    return _back(request, slug)
+
+
+@require_POST
+@member_required("view_ticket")
+def save_workspace_filter(request, slug):
+    form = SaveFilterForm(request.POST)
+    if request.membership.is_staff and form.is_valid():
+        saved = save_filter(
+            tenant=request.tenant,
+            owner=request.user,
+            name=form.cleaned_data["name"],
+            query=form.cleaned_data["query"],
+        )
+        messages.success(request, _("View “%(name)s” saved.") % {"name": saved.name})
+        return redirect(reverse("tickets:workspace", args=[slug]) + "?" + saved.query)
+    messages.error(request, _("Give the view a name."))
+    return redirect("tickets:workspace", slug=slug)
+
+
+@require_POST
+@member_required("view_ticket")
+def delete_workspace_filter(request, slug, pk):
+    saved = get_object_or_404(SavedFilter.objects.owned_by(request.membership), pk=pk)
+    delete_filter(saved=saved)
+    messages.success(request, _("View “%(name)s” removed.") % {"name": saved.name})
+    return redirect("tickets:workspace", slug=slug)
+
+
+# --------------------------------------------------------------------------------- history
+
+
+def _history_summary(tickets):
+    return tickets.aggregate(
+        total=Count("pk"),
+        unsolved=Count("pk", filter=Q(status__in=Ticket.UNSOLVED)),
+        rated=Count("rating"),
+        rating_avg=Avg("rating__score"),
+    )
+
+
+def _history(request, title, subject, tickets, extra=None):
+    tickets = tickets.order_by("-created_at", "-pk")
+    page = cheap_page(
+        tickets.for_history(), request.GET.get("page"), request.GET.get("page_size") or 50
+    )
+    context = {
+        "title": title,
+        "subject": subject,
+        "page": page,
+        "summary": _history_summary(tickets),
+        **(extra or {}),
+    }
+    return render(request, "tickets/history.html", context)
+
+
+@member_required("view_people")
+def person_history(request, slug, user_id):
+    member = get_object_or_404(
+        Membership.objects.for_tenant(request.tenant).select_related(
+            "user", "organization", "role"
+        ),
+        user_id=user_id,
+    )
+    tickets = Ticket.objects.visible_to(request.membership).filter(requester_id=user_id)
+    return _history(request, member.user.get_full_name(), member, tickets, {"person": member})
+
+
+@member_required("view_people")
+def organization_history(request, slug, org_id):
+    org = get_object_or_404(Organization.objects.for_tenant(request.tenant), pk=org_id)
+    tickets = Ticket.objects.visible_to(request.membership).filter(organization=org)
+    return _history(request, org.name, org, tickets, {"organization": org})
+
+
+# ---------------------------------------------------------------------------------- queues
+
+
+def _queues_with_agents(tenant):
+    from .models import QueueGrant
+
+    return (
+        Queue.objects.for_tenant(tenant)
+        .prefetch_related(
+            Prefetch(
+                "grants", queryset=QueueGrant.objects.select_related("user").order_by("user__name")
+            )
+        )
+        .annotate(n_open=Count("tickets", filter=Q(tickets__status__in=Ticket.UNSOLVED)))
+    )
+
+
+@member_required("manage_queues")
+def queues(request, slug):
+    form = QueueForm(request.POST or None, tenant=request.tenant)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            queue = create_queue(
+                tenant=request.tenant,
+                name=data["name"],
+                description=data["description"],
+                is_public=data["is_public"],
+                by=request.user,
+            )
+            update_queue(queue=queue, agents=list(data["agents"]), by=request.user)
+        messages.success(request, _("Queue “%(name)s” created.") % {"name": queue.name})
+        return redirect("tickets:queues", slug=slug)
+    return render(
+        request,
+        "tickets/queues.html",
+        {"queues": _queues_with_agents(request.tenant), "form": form},
+    )
+
+
+@member_required("manage_queues")
+def queue_edit(request, slug, pk):
+    queue = get_object_or_404(Queue.objects.for_tenant(request.tenant), pk=pk)
+    initial = {
+        "name": queue.name,
+        "description": queue.description,
+        "is_public": queue.is_public,
+        "agents": list(queue.grants.values_list("user_id", flat=True)),
+    }
+    form = QueueForm(request.POST or None, tenant=request.tenant, queue=queue, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        update_queue(
+            queue=queue,
+            by=request.user,
+            name=data["name"],
+            description=data["description"],
+            is_public=data["is_public"],
+            agents=list(data["agents"]),
+        )
+        messages.success(request, _("Queue “%(name)s” saved.") % {"name": queue.name})
+        return redirect("tickets:queues", slug=slug)
+    return render(request, "tickets/queue_edit.html", {"queue": queue, "form": form})
+
+
+# --------------------------------------------------------------------------- notifications
+
+
+@member_required("manage_settings")
+def notification_settings(request, slug):
+    tenant = request.tenant
+    custom = {t.kind: t for t in NotificationTemplate.objects.for_tenant(tenant)}
+    bound = None
+    if request.method == "POST":
+        kind = request.POST.get("kind")
+        if kind not in NotificationTemplate.Kind.values:
+            raise Http404
+        if "reset" in request.POST:
+            reset_notification_template(tenant=tenant, kind=kind, by=request.user)
+            messages.success(request, _("The default wording is back."))
+            return redirect("tickets:notifications", slug=slug)
+        bound = NotificationTemplateForm(request.POST)
+        if bound.is_valid():
+            save_notification_template(
+                tenant=tenant,
+                kind=kind,
+                subject=bound.cleaned_data["subject"],
+                body=bound.cleaned_data["body"],
+                by=request.user,
+            )
+            messages.success(request, _("E-mail wording saved."))
+            return redirect("tickets:notifications", slug=slug)
+    sections = []
+    for kind, label in NotificationTemplate.Kind.choices:
+        if bound is not None and bound.data.get("kind") == kind:
+            form = bound
+        else:
+            subject, body = (
+                (custom[kind].subject, custom[kind].body) if kind in custom else default_text(kind)
+            )
+            form = NotificationTemplateForm(
+                initial={"kind": kind, "subject": subject, "body": body}, prefix=None
+            )
+        form.auto_id = f"id_{kind}_%s"
+        sections.append({"kind": kind, "label": label, "form": form, "custom": kind in custom})
+    return render(
+        request,
+        "tickets/notifications.html",
+        {"sections": sections, "placeholders": PLACEHOLDERS},
+        status=400 if bound is not None else 200,
+    )

@@ -1,0 +1,205 @@
+"""Reading the rollups: headline figures, series over time and breakdowns. Never tickets."""
+
+from __future__ import annotations
+
+import heapq
+from datetime import date, timedelta
+
+from django.db.models import OuterRef, Subquery
+
+from accounts.models import Tenant
+
+from .models import DailyRollup, Dimension, MetricsState
+
+SUMMED = [
+    "created",
+    "responded",
+    "first_response_seconds_sum",
+    "solved",
+    "resolution_seconds_sum",
+    "solved_on_day",
+    "reopened",
+    "ratings",
+    "ratings_positive",
+]
+
+
+def percentile(values: list[float], fraction: float) -> float | None:
+    """PostgreSQL's percentile_cont: linear interpolation between the closest ranks."""
+    if not values:
+        return None
+    position = (len(values) - 1) * fraction
+    lower = int(position)
+    upper = min(lower + 1, len(values) - 1)
+    return values[lower] + (values[upper] - values[lower]) * (position - lower)
+
+
+def _ratio(part, whole):
+    return part / whole if whole else None
+
+
+def figures_of(totals: dict, durations: list[float], backlog: int | None) -> dict:
+    """The published figures from summed counters (see the definitions page)."""
+    return {
+        "tickets_created": totals["created"],
+        "response_rate": _ratio(totals["responded"], totals["created"]),
+        "first_response_seconds_mean": _ratio(
+            totals["first_response_seconds_sum"], totals["responded"]
+        ),
+        "resolution_seconds_mean": _ratio(totals["resolution_seconds_sum"], totals["solved"]),
+        "resolution_seconds_median": percentile(durations, 0.5),
+        "resolution_seconds_p90": percentile(durations, 0.9),
+        "solved_count": totals["solved"],
+        "solved_in_period": totals["solved_on_day"],
+        "reopened_count": totals["reopened"],
+        "backlog": backlog,
+        "ratings_count": totals["ratings"],
+        "csat": _ratio(totals["ratings_positive"], totals["ratings"]),
+    }
+
+
+def _slice(tenant: Tenant, dimension: str, ref: int):
+    return DailyRollup.objects.for_tenant(tenant).of(dimension, ref)
+
+
+def _backlog_at(tenant: Tenant, dimension: str, ref: int, day: date) -> int:
+    row = _slice(tenant, dimension, ref).filter(day__lte=day).order_by("-day").first()
+    return row.backlog if row else 0
+
+
+def headline(
+    tenant: Tenant, start: date, end: date, dimension: str = Dimension.TENANT, ref: int = 0
+) -> dict:
+    """The figures of one slice for the days ``start`` to ``end`` (inclusive, local)."""
+    rows = list(
+        _slice(tenant, dimension, ref).between(start, end).values(*SUMMED, "resolution_seconds")
+    )
+    totals = {field: sum(row[field] for row in rows) for field in SUMMED}
+    durations = list(heapq.merge(*(row["resolution_seconds"] for row in rows)))
+    return figures_of(totals, durations, _backlog_at(tenant, dimension, ref, end))
+
+
+def previous_period(start: date, end: date) -> tuple[date, date]:
+    length = (end - start).days + 1
+    return start - timedelta(days=length), start - timedelta(days=1)
+
+
+def change(current, previous):
+    """Relative change, or None where it means nothing (no figure, or from zero)."""
+    if current is None or previous in (None, 0):
+        return None
+    return (current - previous) / previous
+
+
+def timeseries(
+    tenant: Tenant, start: date, end: date, dimension: str = Dimension.TENANT, ref: int = 0
+) -> list[dict]:
+    """One point per day: created, solved that day, response rate, resolution, CSAT, backlog."""
+    rows = {row.day: row for row in _slice(tenant, dimension, ref).between(start, end)}
+    backlog = _backlog_at(tenant, dimension, ref, start - timedelta(days=1))
+    points = []
+    day = start
+    while day <= end:
+        row = rows.get(day)
+        if row is not None:
+            backlog = row.backlog
+        points.append(
+            {
+                "day": day,
+                "tickets_created": row.created if row else 0,
+                "solved": row.solved_on_day if row else 0,
+                "response_rate": _ratio(row.responded, row.created) if row else None,
+                "resolution_seconds_mean": (
+                    _ratio(row.resolution_seconds_sum, row.solved) if row else None
+                ),
+                "resolution_seconds_median": (
+                    percentile(row.resolution_seconds, 0.5) if row else None
+                ),
+                "reopened": row.reopened if row else 0,
+                "backlog": backlog,
+                "ratings_count": row.ratings if row else 0,
+                "csat": _ratio(row.ratings_positive, row.ratings) if row else None,
+            }
+        )
+        day += timedelta(days=1)
+    return points
+
+
+def breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> dict[int, dict]:
+    """Figures per queue, agent or organization (by id; 0 = none) over the period."""
+    rows = (
+        DailyRollup.objects.for_tenant(tenant)
+        .of(dimension)
+        .between(start, end)
+        .values("ref", *SUMMED, "resolution_seconds")
+    )
+    totals: dict[int, dict] = {}
+    durations: dict[int, list[list[float]]] = {}
+    for row in rows:
+        sums = totals.setdefault(row["ref"], dict.fromkeys(SUMMED, 0))
+        for field in SUMMED:
+            sums[field] += row[field]
+        durations.setdefault(row["ref"], []).append(row["resolution_seconds"])
+    latest = (
+        DailyRollup.objects.for_tenant(tenant)
+        .filter(dimension=dimension, ref=OuterRef("ref"), day__lte=end)
+        .order_by("-day")
+        .values("day")[:1]
+    )
+    backlogs = dict(
+        DailyRollup.objects.for_tenant(tenant)
+        .of(dimension)
+        .filter(day=Subquery(latest))
+        .values_list("ref", "backlog")
+    )
+    return {
+        ref: figures_of(
+            totals.get(ref, dict.fromkeys(SUMMED, 0)),
+            list(heapq.merge(*durations.get(ref, []))),
+            backlogs.get(ref, 0),
+        )
+        for ref in set(totals) | {r for r, b in backlogs.items() if b}
+    }
+
+
+def freshness(tenant: Tenant) -> MetricsState | None:
+    return MetricsState.objects.for_tenant(tenant).first()
+
+
+def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
+    """Display names of queue, agent or organization ids (0: none)."""
+    from django.utils.translation import gettext as _
+
+    from accounts.models import Membership, Organization
+    from tickets.models import Queue
+
+    refs = [r for r in refs if r]
+    if dimension == Dimension.QUEUE:
+        names = dict(Queue.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name"))
+        none = _("No queue")
+    elif dimension == Dimension.AGENT:
+        names = {
+            m.user_id: str(m.user)
+            for m in Membership.objects.for_tenant(tenant)
+            .filter(user_id__in=refs)
+            .select_related("user")
+        }
+        none = _("Unassigned")
+    else:
+        names = dict(
+            Organization.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name")
+        )
+        none = _("No organization")
+    names[0] = none
+    return names
+
+
+def named_breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> list[dict]:
+    """breakdown() as rows with an id and a name, busiest first."""
+    figures = breakdown(tenant, start, end, dimension)
+    names = slice_names(tenant, dimension, figures)
+    rows = [
+        {"id": ref or None, "name": names.get(ref, f"#{ref}"), **values}
+        for ref, values in figures.items()
+    ]
+    return sorted(rows, key=lambda row: (-row["tickets_created"], row["name"]))

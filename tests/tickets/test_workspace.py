@@ -1,0 +1,158 @@
+"""The workspace list: views, filters, search, bulk actions, saved views, constant queries."""
+
+import pytest
+
+from tests.factories import make_queue, make_ticket
+from tickets.models import SavedFilter, Ticket
+from tickets.services import add_comment, assign_ticket, set_tags
+
+
+def _numbers(response):
+    return [t.number for t in response.context["page"].rows]
+
+
+def test_agent_sees_only_the_queues_they_work(client, acme, alice, bob, billing, acme_ticket):
+    other = make_ticket(acme, bob.user, make_queue(acme, "Technical"), subject="Not mine")
+    client.force_login(alice.user)
+    response = client.get("/t/acme/workspace/")
+    assert _numbers(response) == [acme_ticket.number]
+    assert other.number not in _numbers(client.get("/t/acme/workspace/?view=recent"))
+    assert "All tickets" not in response.content.decode()  # that view is for leads
+
+
+def test_supervisor_sees_every_ticket_in_the_all_view(client, acme, sam, bob, acme_ticket):
+    other = make_ticket(acme, bob.user, make_queue(acme, "Technical"))
+    client.force_login(sam.user)
+    assert set(_numbers(client.get("/t/acme/workspace/?view=all"))) == {
+        acme_ticket.number,
+        other.number,
+    }
+
+
+def test_views_mine_and_unassigned(client, acme, alice, bob, billing, acme_ticket):
+    mine = make_ticket(acme, bob.user, billing, subject="Mine")
+    assign_ticket(ticket=mine, assignee=alice.user, by=alice.user)
+    client.force_login(alice.user)
+    assert _numbers(client.get("/t/acme/workspace/?view=mine")) == [mine.number]
+    assert _numbers(client.get("/t/acme/workspace/?view=unassigned")) == [acme_ticket.number]
+
+
+def test_filters_by_status_priority_tag_requester_and_dates(
+    client, acme, alice, bob, carol, billing, acme_ticket
+):
+    urgent = make_ticket(acme, carol.user, billing, subject="Down", priority="urgent")
+    set_tags(ticket=urgent, names=["outage"], by=alice.user)
+    client.force_login(alice.user)
+    base = "/t/acme/workspace/?view=queues"
+    assert _numbers(client.get(base + "&priority=urgent")) == [urgent.number]
+    assert _numbers(client.get(base + "&tag=outage")) == [urgent.number]
+    assert _numbers(client.get(base + "&requester=carol")) == [urgent.number]
+    assert _numbers(client.get(base + "&status=solved")) == []
+    assert len(_numbers(client.get(base + "&created_after=2000-01-01"))) == 2
+    assert _numbers(client.get(base + "&created_before=2000-01-01")) == []
+    assert _numbers(client.get(base + "&sort=-priority"))[0] == urgent.number
+
+
+def test_full_text_search_finds_words_in_subjects_and_conversations(
+    client, acme, alice, bob, billing, acme_ticket
+):
+    other = make_ticket(acme, bob.user, billing, subject="Printer")
+    add_comment(ticket=other, author=alice.user, body="The toner cartridges are leaking")
+    client.force_login(alice.user)
+    assert _numbers(client.get("/t/acme/workspace/?q=charged")) == [acme_ticket.number]
+    assert _numbers(client.get("/t/acme/workspace/?q=cartridge")) == [other.number]
+
+
+def test_search_never_reveals_internal_notes_to_customers(api, acme, alice, bob, acme_ticket):
+    add_comment(ticket=acme_ticket, author=alice.user, body="zebra secret", is_public=False)
+    api.force_authenticate(bob.user)
+    assert api.get("/api/v1/t/acme/tickets/?q=zebra").json()["count"] == 0
+    api.force_authenticate(alice.user)
+    assert api.get("/api/v1/t/acme/tickets/?q=zebra").json()["count"] == 1
+
+
+def test_bulk_assign_status_and_tags_go_through_services_and_checks(
+    client, acme, alice, bob, billing, acme_ticket
+):
+    second = make_ticket(acme, bob.user, billing)
+    hidden = make_ticket(acme, bob.user, make_queue(acme, "Technical"))
+    client.force_login(alice.user)
+    ids = [acme_ticket.pk, second.pk, hidden.pk]
+    client.post(
+        "/t/acme/workspace/bulk/", {"tickets": ids, "bulk_action": "assign", "assignee": "me"}
+    )
+    client.post("/t/acme/workspace/bulk/", {"tickets": ids, "bulk_action": "tags", "tags": "vip"})
+    response = client.post(
+        "/t/acme/workspace/bulk/",
+        {"tickets": ids, "bulk_action": "status", "status": "closed"},
+        follow=True,
+    )
+    assert "Not changed" in response.content.decode()  # new → closed is no valid move
+    for ticket in (acme_ticket, second):
+        ticket.refresh_from_db()
+        assert ticket.assignee == alice.user and ticket.status == "new"
+        assert list(ticket.tags.values_list("name", flat=True)) == ["vip"]
+    hidden.refresh_from_db()
+    assert hidden.assignee is None and not hidden.tags.exists()  # not in her queues
+
+
+def test_customer_cannot_use_bulk_actions(client, bob, acme_ticket):
+    client.force_login(bob.user)
+    client.post(
+        "/t/acme/workspace/bulk/",
+        {"tickets": [acme_ticket.pk], "bulk_action": "status", "status": "solved"},
+    )
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "new"
+
+
+def test_saved_views_are_ones_own(client, acme, alice, olga):
+    client.force_login(alice.user)
+    client.post("/t/acme/workspace/views/", {"name": "My hot list", "query": "priority=urgent"})
+    saved = SavedFilter.objects.get()
+    assert saved.owner == alice.user
+    assert "?priority=urgent" in client.get("/t/acme/workspace/").content.decode()
+    client.force_login(olga.user)
+    assert "My hot list" not in client.get("/t/acme/workspace/").content.decode()
+    assert client.post(f"/t/acme/workspace/views/{saved.pk}/delete/").status_code == 404
+    assert SavedFilter.objects.exists()
+
+
+@pytest.mark.parametrize("role", ["alice", "sam"])
+def test_workspace_list_issues_the_same_queries_for_any_page_size(
+    client, acme, bob, billing, alice, role, request, django_assert_max_num_queries
+):
+    member = request.getfixturevalue(role)
+    for n in range(12):
+        ticket = make_ticket(acme, bob.user, billing, subject=f"T{n}")
+        set_tags(ticket=ticket, names=["a", f"t{n}"], by=alice.user)
+        assign_ticket(ticket=ticket, assignee=alice.user, by=alice.user)
+    client.force_login(member.user)
+    client.get("/t/acme/workspace/")  # warm the session
+    counts = []
+    for size in (2, 12):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(f"/t/acme/workspace/?view=queues&page_size={size}&q=fire")
+        assert len(response.context["page"].rows) == size
+        counts.append(len(ctx.captured_queries))
+    assert counts[0] == counts[1]
+    assert not any(
+        "COUNT(" in q["sql"].upper() and "tickets_ticket" in q["sql"] for q in ctx.captured_queries
+    )
+    with django_assert_max_num_queries(counts[1]):
+        client.get("/t/acme/workspace/?view=queues&page_size=12")
+
+
+def test_page_size_is_capped_and_next_page_is_found_without_counting(client, acme, sam, bob):
+    for _ in range(3):
+        make_ticket(acme, bob.user)
+    client.force_login(sam.user)
+    response = client.get("/t/acme/workspace/?view=all&page_size=2")
+    assert response.context["page"].has_next
+    response = client.get("/t/acme/workspace/?view=all&page_size=2&page=2")
+    assert not response.context["page"].has_next
+    assert len(response.context["page"].rows) == 1
+    assert Ticket.objects.count() == 3

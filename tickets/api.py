@@ -1,0 +1,409 @@
+"""The ticket and queue API of /work/shared/API.md, under /api/v1/t/<slug>/."""
+
+from __future__ import annotations
+
+import django_filters
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema, inline_serializer
+from rest_framework import mixins, serializers, status
+from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from accounts.access import Decision, Refused, ensure
+from helpdesk.api import TenantScopedViewSet
+
+from .forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
+from .models import Comment, Queue, QueueGrant, Ticket
+from .services import (
+    InvalidTransition,
+    add_comment,
+    assign_ticket,
+    change_priority,
+    change_status,
+    create_queue,
+    move_to_queue,
+    open_ticket,
+    rate_ticket,
+    set_tags,
+    update_queue,
+)
+
+CONFLICT = inline_serializer(
+    "InvalidTransition",
+    {
+        "detail": serializers.CharField(),
+        "status": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+
+def invalid_transition(exc: InvalidTransition) -> Response:
+    message = _("A ticket cannot move from %(old)s to %(new)s.") % {"old": exc.old, "new": exc.new}
+    return Response({"detail": message, "status": [message]}, status=status.HTTP_409_CONFLICT)
+
+
+def refuse(reason: str):
+    raise Refused(Decision(False, [reason]))
+
+
+# ------------------------------------------------------------------------------- tickets
+
+
+class TagsField(serializers.ListField):
+    """Tag names in, tag names out (read from the prefetched tags)."""
+
+    child = serializers.CharField(max_length=50)
+
+    def get_attribute(self, instance):
+        return [tag.name for tag in instance.tags.all()]
+
+    def to_representation(self, data):
+        return list(data)
+
+
+class TicketSerializer(serializers.ModelSerializer):
+    queue = serializers.PrimaryKeyRelatedField(
+        queryset=Queue.objects.none(), allow_null=True, required=False
+    )
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=Ticket._meta.get_field("assignee").related_model.objects.none(),
+        allow_null=True,
+        required=False,
+    )
+    requester = serializers.IntegerField(source="requester_id", read_only=True)
+    tags = TagsField(required=False, source="tag_names")
+    subject = serializers.CharField(max_length=SUBJECT_MAX)
+    description = serializers.CharField(max_length=DESCRIPTION_MAX)
+
+    class Meta:
+        model = Ticket
+        fields = [
+            "id",
+            "number",
+            "subject",
+            "description",
+            "status",
+            "priority",
+            "queue",
+            "requester",
+            "assignee",
+            "tags",
+            "created_at",
+            "updated_at",
+            "first_response_at",
+            "solved_at",
+        ]
+        read_only_fields = [
+            "id",
+            "number",
+            "requester",
+            "created_at",
+            "updated_at",
+            "first_response_at",
+            "solved_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        member = self.context.get("membership")
+        if member is not None:
+            queues = Queue.objects.for_tenant(member.tenant)
+            if not member.is_staff:
+                queues = queues.filter(is_public=True)
+            self.fields["queue"].queryset = queues
+            self.fields["assignee"].queryset = staff_users(member.tenant)
+
+    def validate_subject(self, value):
+        if not value.strip():
+            raise ValidationError(_("Please write a subject."))
+        return value.strip()
+
+
+class TicketFilter(django_filters.FilterSet):
+    status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
+    priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices)
+    queue = django_filters.NumberFilter(field_name="queue_id")
+    assignee = django_filters.NumberFilter(field_name="assignee_id")
+    requester = django_filters.NumberFilter(field_name="requester_id")
+    q = django_filters.CharFilter(method="search", label="Full text over subject and conversation")
+
+    class Meta:
+        model = Ticket
+        fields = ["status", "priority", "queue", "assignee", "requester", "q"]
+
+    def search(self, queryset, name, value):
+        view = self.request.parser_context["view"]
+        return queryset.search(value, include_internal=view.membership.is_staff)
+
+
+class CommentSerializer(serializers.ModelSerializer):
+    public = serializers.BooleanField(source="is_public", default=True)
+    author = serializers.IntegerField(source="author_id", read_only=True)
+    author_name = serializers.SerializerMethodField()
+    body = serializers.CharField(max_length=BODY_MAX)
+
+    class Meta:
+        model = Comment
+        fields = ["id", "body", "public", "author", "author_name", "created_at"]
+        read_only_fields = ["id", "author", "author_name", "created_at"]
+
+    def get_author_name(self, comment) -> str:
+        return comment.author.name or _("Support team")
+
+    def validate_body(self, value):
+        if not value.strip():
+            raise ValidationError(_("Write something first."))
+        return value
+
+
+class RatingSerializer(serializers.Serializer):
+    score = serializers.IntegerField(min_value=1, max_value=5)
+    comment = serializers.CharField(max_length=5000, required=False, allow_blank=True, default="")
+
+
+class TicketViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TenantScopedViewSet,
+):
+    """Tickets the caller may see: their own (customers), their queues' (agents), all (leads)."""
+
+    serializer_class = TicketSerializer
+    lookup_value_converter = "int"
+    filterset_class = TicketFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_permissions = {
+        "list": "view_ticket",
+        "retrieve": "view_ticket",
+        "create": "submit_ticket",
+        "partial_update": "view_ticket",
+        "comments": "view_ticket",
+        "rating": "view_ticket",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Ticket.objects.none()
+        return (
+            Ticket.objects.visible_to(self.membership)
+            .with_list_columns()
+            .with_tags()
+            .order_by("-created_at", "-pk")
+        )
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        member = self.membership
+        with transaction.atomic():
+            ticket = open_ticket(
+                tenant=self.tenant,
+                requester=self.request.user,
+                subject=data["subject"],
+                description=data["description"],
+                queue=data.get("queue"),
+                priority=data.get("priority", Ticket.Priority.NORMAL)
+                if member.is_staff
+                else Ticket.Priority.NORMAL,
+            )
+            if member.is_staff and data.get("tag_names"):
+                set_tags(ticket=ticket, names=data["tag_names"], by=self.request.user)
+            if member.is_staff and data.get("assignee"):
+                ensure(member, "assign_ticket", ticket)
+                assign_ticket(ticket=ticket, assignee=data["assignee"], by=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=ticket.pk)
+
+    @extend_schema(responses={200: TicketSerializer, 409: CONFLICT})
+    def partial_update(self, request, *args, **kwargs):
+        ticket = self.get_object()
+        serializer = self.get_serializer(ticket, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        for fixed in ("subject", "description"):
+            if fixed in data and data[fixed] != getattr(ticket, fixed):
+                raise ValidationError({fixed: [_("This cannot be changed after the request.")]})
+        try:
+            with transaction.atomic():
+                self._apply(ticket, data)
+        except InvalidTransition as exc:
+            return invalid_transition(exc)
+        return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
+
+    def _apply(self, ticket: Ticket, data: dict) -> None:
+        """Each changed field goes to its service, after its permission check."""
+        member, by = self.membership, self.request.user
+        if not member.is_staff:
+            allowed = set(data) <= {"status", "subject", "description"}
+            if not allowed or data.get("status", Ticket.Status.OPEN) != Ticket.Status.OPEN:
+                refuse(_("As a customer you may only reopen a solved request."))
+            if "status" in data and data["status"] != ticket.status:
+                change_status(ticket=ticket, to=Ticket.Status.OPEN, by=by)
+            return
+        current_tags = sorted(t.name for t in ticket.tags.all())
+        if "priority" in data and data["priority"] != ticket.priority:
+            ensure(member, "change_ticket_status", ticket)
+            change_priority(ticket=ticket, to=data["priority"], by=by)
+        if "queue" in data and data["queue"] != ticket.queue:
+            ensure(member, "assign_ticket", ticket)
+            move_to_queue(ticket=ticket, queue=data["queue"], by=by)
+        if "assignee" in data and data["assignee"] != ticket.assignee:
+            ensure(member, "assign_ticket", ticket)
+            assign_ticket(ticket=ticket, assignee=data["assignee"], by=by)
+        if "tag_names" in data and sorted(set(data["tag_names"])) != current_tags:
+            ensure(member, "change_ticket_status", ticket)
+            set_tags(ticket=ticket, names=data["tag_names"], by=by)
+        if "status" in data and data["status"] != ticket.status:
+            ensure(member, "change_ticket_status", ticket)
+            change_status(ticket=ticket, to=data["status"], by=by)
+
+    @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
+    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
+    @action(detail=True, methods=["get", "post"], serializer_class=CommentSerializer)
+    def comments(self, request, *args, **kwargs):
+        """The conversation; customers get public replies only, never internal notes."""
+        ticket = self.get_object()
+        member = self.membership
+        if request.method == "GET":
+            comments = (
+                Comment.objects.for_tenant(self.tenant)
+                .filter(ticket=ticket)
+                .select_related("author")
+            )
+            if not member.is_staff:
+                comments = comments.filter(is_public=True)
+            page = self.paginate_queryset(comments)
+            return self.get_paginated_response(CommentSerializer(page, many=True).data)
+        payload = CommentSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        is_public = payload.validated_data["is_public"]
+        if member.is_staff:
+            ensure(member, "reply_public" if is_public else "add_internal_note", ticket)
+        elif not is_public:
+            refuse(_("Internal notes are for staff only."))
+        else:
+            ensure(member, "submit_ticket")
+        comment = add_comment(
+            ticket=ticket,
+            author=request.user,
+            body=payload.validated_data["body"],
+            is_public=is_public,
+        )
+        return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RatingSerializer, responses={201: RatingSerializer, 409: CONFLICT})
+    @action(detail=True, methods=["post"], serializer_class=RatingSerializer)
+    def rating(self, request, *args, **kwargs):
+        """The requester rates a solved request; a second rating replaces the first."""
+        ticket = self.get_object()
+        if ticket.requester_id != request.user.pk:
+            refuse(_("Only the person who made the request may rate it."))
+        payload = RatingSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            rating = rate_ticket(ticket=ticket, by=request.user, **payload.validated_data)
+        except InvalidTransition:
+            message = _("You can rate a request once it is solved.")
+            return Response(
+                {"detail": message, "status": [message]}, status=status.HTTP_409_CONFLICT
+            )
+        return Response(
+            {"score": rating.score, "comment": rating.comment}, status=status.HTTP_201_CREATED
+        )
+
+
+# -------------------------------------------------------------------------------- queues
+
+
+class QueueSerializer(serializers.ModelSerializer):
+    agents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    name = serializers.CharField(max_length=80)
+
+    class Meta:
+        model = Queue
+        fields = ["id", "name", "description", "is_public", "agents"]
+        read_only_fields = ["id"]
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        member = self.context.get("membership")
+        # Who works a queue is staff business; customers see the queue only.
+        data["agents"] = (
+            sorted(g.user_id for g in instance.grants.all()) if member and member.is_staff else []
+        )
+        return data
+
+    def validate_name(self, value):
+        value = value.strip()
+        if not value:
+            raise ValidationError(_("A queue needs a name."))
+        taken = Queue.objects.for_tenant(self.context["tenant"]).filter(name__iexact=value)
+        if self.instance is not None:
+            taken = taken.exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError(_("There is already a queue with this name."))
+        return value
+
+    def validate_agents(self, value):
+        users = {u.pk: u for u in staff_users(self.context["tenant"]).filter(pk__in=value)}
+        unknown = sorted(set(value) - set(users))
+        if unknown:
+            raise ValidationError(
+                _("These are not staff of this helpdesk: %(ids)s")
+                % {"ids": ", ".join(map(str, unknown))}
+            )
+        return [users[pk] for pk in dict.fromkeys(value)]
+
+
+class QueueViewSet(
+    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantScopedViewSet
+):
+    """Queues: every member lists them (customers the portal's); managers create and edit."""
+
+    serializer_class = QueueSerializer
+    lookup_value_converter = "int"
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    action_permissions = {
+        "create": "manage_queues",
+        "partial_update": "manage_queues",
+        "update": "manage_queues",
+    }
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Queue.objects.none()
+        queues = Queue.objects.for_tenant(self.tenant).prefetch_related(
+            Prefetch("grants", queryset=QueueGrant.objects.only("queue_id", "user_id"))
+        )
+        if not self.membership.is_staff:
+            queues = queues.filter(is_public=True)
+        return queues
+
+    def perform_create(self, serializer):
+        data = serializer.validated_data
+        with transaction.atomic():
+            queue = create_queue(
+                tenant=self.tenant,
+                name=data["name"],
+                description=data.get("description", ""),
+                is_public=data.get("is_public", True),
+                by=self.request.user,
+            )
+            if "agents" in data:
+                update_queue(queue=queue, agents=data["agents"], by=self.request.user)
+        serializer.instance = self.get_queryset().get(pk=queue.pk)
+
+    def perform_update(self, serializer):
+        data = serializer.validated_data
+        queue = update_queue(
+            queue=serializer.instance,
+            by=self.request.user,
+            name=data.get("name"),
+            description=data.get("description"),
+            is_public=data.get("is_public"),
+            agents=data.get("agents"),
+        )
+        serializer.instance = self.get_queryset().get(pk=queue.pk)

@@ -1,0 +1,317 @@
+"""Forms of the portal, the workspace and the ticket page. They check shape; services act."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Membership, Organization, User
+
+from .models import Comment, NotificationTemplate, Queue, Ticket
+from .services import AttachmentRefused, check_upload
+
+SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
+BODY_MAX = Comment._meta.get_field("body").max_length
+DESCRIPTION_MAX = Ticket._meta.get_field("description").max_length
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one input; each is checked against the attachment limits."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("widget", MultipleFileInput())
+        kwargs.setdefault("required", False)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
+        errors = []
+        for upload in cleaned:
+            try:
+                check_upload(upload)
+            except AttachmentRefused as refusal:
+                errors.extend(refusal.messages)
+        if errors:
+            raise forms.ValidationError(errors)
+        return cleaned
+
+
+class VersionField(forms.CharField):
+    """The ticket's updated_at when the form was drawn: a later change is a conflict."""
+
+    widget = forms.HiddenInput
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            return datetime.fromisoformat(value)
+        except ValueError as exc:
+            raise forms.ValidationError(_("This form is out of date; reload the page.")) from exc
+
+
+class SubmitForm(forms.Form):
+    subject = forms.CharField(label=_("Subject"), max_length=SUBJECT_MAX)
+    description = forms.CharField(
+        label=_("Description"),
+        max_length=DESCRIPTION_MAX,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Markdown is welcome. Tell us what happened and what you expected."),
+    )
+    queue = forms.ModelChoiceField(
+        label=_("Topic"),
+        queryset=Queue.objects.none(),
+        required=False,
+        empty_label=_("I'm not sure"),
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = Queue.objects.for_tenant(tenant).filter(is_public=True)
+
+    def clean_subject(self):
+        subject = self.cleaned_data["subject"].strip()
+        if not subject:
+            raise forms.ValidationError(_("Please write a subject."))
+        return subject
+
+
+class ReplyForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your reply"), max_length=BODY_MAX, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    visibility = forms.ChoiceField(
+        label=_("Visible to"),
+        choices=[
+            ("public", _("The requester (public reply)")),
+            ("internal", _("Staff only (internal note)")),
+        ],
+        widget=forms.RadioSelect,
+        initial="public",
+    )
+    attachments = MultipleFileField(label=_("Attachments"))
+    version = VersionField(required=False)
+
+    def __init__(
+        self, *args, may_reply: bool = True, may_note: bool = True, staff: bool = True, **kwargs
+    ):
+        super().__init__(*args, **kwargs)
+        choices = []
+        if may_reply:
+            choices.append(("public", _("The requester (public reply)")))
+        if staff and may_note:
+            choices.append(("internal", _("Staff only (internal note)")))
+        self.fields["visibility"].choices = choices
+        self.fields["visibility"].initial = choices[0][0] if choices else None
+        if not staff:
+            del self.fields["visibility"]
+            self.fields["body"].label = _("Add to the conversation")
+
+
+class TicketUpdateForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
+    priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
+    queue = forms.ModelChoiceField(
+        label=_("Queue"), queryset=Queue.objects.none(), required=False, empty_label=_("No queue")
+    )
+    assignee = forms.ModelChoiceField(
+        label=_("Assignee"),
+        queryset=User.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+    tags = forms.CharField(
+        label=_("Tags"),
+        required=False,
+        max_length=500,
+        help_text=_("Separated by commas."),
+    )
+    version = VersionField(required=False)
+
+    def __init__(self, *args, tenant, **kwargs):
+        kwargs.setdefault("auto_id", "id_props_%s")  # beside the reply form on one page
+        super().__init__(*args, **kwargs)
+        self.fields["queue"].queryset = Queue.objects.for_tenant(tenant)
+        self.fields["assignee"].queryset = staff_users(tenant)
+        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean_tags(self):
+        return sorted(
+            {t.strip().lower()[:50] for t in self.cleaned_data["tags"].split(",") if t.strip()}
+        )
+
+
+def staff_users(tenant):
+    return User.objects.filter(
+        pk__in=Membership.objects.for_tenant(tenant).active().staff().values("user_id")
+    ).order_by("name", "email")
+
+
+class RatingForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("Score"),
+        coerce=int,
+        choices=[(n, str(n)) for n in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Comment (optional)"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+SORTS = {
+    "-created": ("-created_at", _("Newest first")),
+    "created": ("created_at", _("Oldest first")),
+    "-updated": ("-updated_at", _("Recently updated")),
+    "updated": ("updated_at", _("Least recently updated")),
+    "-priority": ("-priority_rank", _("Most urgent first")),
+    "priority": ("priority_rank", _("Least urgent first")),
+    "-number": ("-number", _("Highest number")),
+}
+
+
+class WorkspaceFilterForm(forms.Form):
+    VIEWS = [
+        ("mine", _("My open tickets")),
+        ("unassigned", _("Unassigned in my queues")),
+        ("queues", _("All in my queues")),
+        ("recent", _("Recently updated")),
+        ("all", _("All tickets")),
+    ]
+    view = forms.ChoiceField(label=_("View"), choices=VIEWS, required=False)
+    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    status = forms.MultipleChoiceField(
+        label=_("Status"), choices=Ticket.Status.choices, required=False
+    )
+    priority = forms.MultipleChoiceField(
+        label=_("Priority"), choices=Ticket.Priority.choices, required=False
+    )
+    queue = forms.ModelChoiceField(label=_("Queue"), queryset=Queue.objects.none(), required=False)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    requester = forms.CharField(
+        label=_("Requester"),
+        required=False,
+        max_length=200,
+        help_text=_("Name or e-mail contains"),
+    )
+    organization = forms.ModelChoiceField(
+        label=_("Organization"), queryset=Organization.objects.none(), required=False
+    )
+    tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
+    created_after = forms.DateField(
+        label=_("Created from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    created_before = forms.DateField(
+        label=_("Created until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    updated_after = forms.DateField(
+        label=_("Updated since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort"), choices=[(k, v[1]) for k, v in SORTS.items()], required=False
+    )
+
+    def __init__(self, *args, member: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        tenant = member.tenant
+        if not member.sees_all_tickets:
+            self.fields["view"].choices = self.VIEWS[:-1]
+        self.fields["queue"].queryset = Queue.objects.worked_by(member)
+        self.fields["organization"].queryset = Organization.objects.for_tenant(tenant)
+        self.fields["assignee"].choices = [
+            ("", _("Anyone")),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *[(str(u.pk), u.get_full_name()) for u in staff_users(tenant)],
+        ]
+
+
+class SaveFilterForm(forms.Form):
+    name = forms.CharField(label=_("Name of this view"), max_length=80)
+    query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("assign", _("Assign to")),
+        ("status", _("Set status")),
+        ("tags", _("Add tags")),
+    ]
+    tickets = forms.TypedMultipleChoiceField(coerce=int, choices=[], required=True)
+    bulk_action = forms.ChoiceField(label=_("Action"), choices=ACTIONS)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", "—"), *Ticket.Status.choices], required=False
+    )
+    tags = forms.CharField(label=_("Tags"), required=False, max_length=500)
+
+    def __init__(self, *args, tenant, **kwargs):
+        super().__init__(*args, **kwargs)
+        ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
+        self.fields["tickets"].choices = [(i, i) for i in ids]
+        self.fields["assignee"].choices = [
+            ("", "—"),
+            ("me", _("Me")),
+            ("none", _("Nobody")),
+            *[(str(u.pk), u.get_full_name()) for u in staff_users(tenant)],
+        ]
+
+    def clean(self):
+        data = super().clean()
+        action = data.get("bulk_action")
+        if action == "assign" and not data.get("assignee"):
+            self.add_error("assignee", _("Choose whom to assign the tickets to."))
+        if action == "status" and not data.get("status"):
+            self.add_error("status", _("Choose a status."))
+        if action == "tags" and not data.get("tags", "").strip():
+            self.add_error("tags", _("Write at least one tag."))
+        return data
+
+
+class QueueForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=80)
+    description = forms.CharField(
+        label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    is_public = forms.BooleanField(label=_("Offered in the portal"), required=False, initial=True)
+    agents = forms.ModelMultipleChoiceField(
+        label=_("Agents who work it"),
+        queryset=User.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, tenant, queue: Queue | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.tenant, self.queue = tenant, queue
+        self.fields["agents"].queryset = staff_users(tenant)
+        self.fields["agents"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean_name(self):
+        name = self.cleaned_data["name"].strip()
+        taken = Queue.objects.for_tenant(self.tenant).filter(name__iexact=name)
+        if self.queue is not None:
+            taken = taken.exclude(pk=self.queue.pk)
+        if taken.exists():
+            raise forms.ValidationError(_("There is already a queue with this name."))
+        return name
+
+
+class NotificationTemplateForm(forms.Form):
+    kind = forms.ChoiceField(choices=NotificationTemplate.Kind.choices, widget=forms.HiddenInput)
+    subject = forms.CharField(label=_("Subject"), max_length=200)
+    body = forms.CharField(
+        label=_("Body"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 10})
+    )
