@@ -28,6 +28,7 @@ import os
 import random
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -40,6 +41,9 @@ BENCH_PASSWORD = "bench-password-1"  # every generated person signs in with it
 N_QUEUES = 20
 N_AGENTS = 50
 BATCH_TICKETS = 20_000  # tickets per COPY round (with their comments, events and ratings)
+# From this many tickets on, drop the big tables' secondary indexes for the load and build them
+# again after it (much faster than updating them row by row), all in one transaction.
+BULK_INDEX_REBUILD = 100_000
 SPAN = timedelta(days=730)
 
 QUEUE_NAMES = [
@@ -480,12 +484,13 @@ class _Life:
         self.at = min(self.at + timedelta(minutes=rng.uniform(low_min, high_min)), self.end)
         return self.at
 
-    def event(self, actor, kind, old="", new=""):
-        self.events.append((actor, kind, old, new, self.at))
+    def event(self, actor, kind, old="", new="", comment=None):
+        self.events.append((actor, kind, old, new, self.at, comment))
 
     def comment(self, author, body, public=True):
         self.comments.append((author, body, public, self.at))
-        self.event(author, "reply" if public else "note")
+        # The reply or note event points at its comment (by position, an id later).
+        self.event(author, "reply" if public else "note", comment=len(self.comments) - 1)
 
 
 def _live(rng: random.Random, t: dict, agents: list, end: datetime) -> tuple[_Life, dict]:
@@ -637,6 +642,9 @@ def generate(
         table = Ticket._meta.db_table
         c.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{table}"')  # noqa: S608
         next_id = c.fetchone()[0] + 1
+        comment_table = Comment._meta.db_table
+        c.execute(f'SELECT COALESCE(MAX(id), 0) FROM "{comment_table}"')  # noqa: S608
+        next_comment_id = c.fetchone()[0] + 1
         c.execute(
             f'SELECT COALESCE(MAX(number), 0) FROM "{table}" WHERE tenant_id = %s',  # noqa: S608
             [tenant.pk],
@@ -652,12 +660,12 @@ def generate(
         ],
     )  # fmt: skip
     comment_rows = CopyTable(
-        Comment, ["tenant", "ticket", "author", "body", "is_public", "created_at"]
+        Comment, ["id", "tenant", "ticket", "author", "body", "is_public", "created_at"]
     )
-    event_rows = CopyTable(
-        TicketEvent,
-        ["tenant", "ticket", "actor", "kind", "old_value", "new_value", "created_at"],
-    )
+    event_fields = ["tenant", "ticket", "actor", "kind", "old_value", "new_value", "created_at"]
+    # Newer models link a reply or note event to its comment (the timeline shows it inline).
+    links_comment = any(f.name == "comment" for f in TicketEvent._meta.concrete_fields)
+    event_rows = CopyTable(TicketEvent, event_fields + (["comment"] if links_comment else []))
     rating_rows = CopyTable(
         Rating,
         ["tenant", "ticket", "score", "comment", "agent", "created_at", "updated_at"],
@@ -666,39 +674,49 @@ def generate(
     agents_by_queue = {q.pk: [(a.pk, a.email) for a in workers[q.pk]] for q in queues}
     tenant_id = tenant.pk
     bar = _Progress(tickets, progress)
-    for i, created_at in enumerate(times):
-        number += 1
-        requester = customers[_pick(rng, cum_customers)]
-        queue = queues[_pick(rng, cum_queues)]
-        t = {
-            "created_at": created_at,
-            "requester_id": requester.pk,
-            "priority": rng.choice(PRIORITIES),
-        }
-        life, rating = _live(rng, t, agents_by_queue[queue.pk], end)
-        subject = rng.choice(SUBJECTS).format(month=rng.choice(MONTHS), thing=rng.choice(THINGS))
-        description = rng.choice(DESCRIPTIONS).format(
-            month=rng.choice(MONTHS), thing=rng.choice(THINGS)
-        )
-        ticket_id = next_id + i
-        ticket_rows.add(
-            ticket_id, tenant_id, number, subject, description, t.get("status", "new"),
-            t["priority"], queue.pk, requester.pk, customer_org[requester.pk],
-            t.get("assignee_id"), created_at, t.get("updated_at", life.at),
-            t.get("first_response_at"), t.get("solved_at"), t.get("reopened_count", 0),
-        )  # fmt: skip
-        for author, body, public, at in life.comments:
-            comment_rows.add(tenant_id, ticket_id, author, body, public, at)
-        for actor, kind, old, new, at in life.events:
-            event_rows.add(tenant_id, ticket_id, actor, kind, old, new, at)
-        if rating:
-            score, comment, agent, at = rating
-            rating_rows.add(tenant_id, ticket_id, score, comment, agent, at, at)
-        if ticket_rows.count >= BATCH_TICKETS:
-            _flush(tables)
-            bar.update(i + 1)
-    _flush(tables)
-    bar.update(len(times))
+    big_tables = [Ticket, Comment, TicketEvent, Rating]
+    with _indexes_rebuilt_after(big_tables, enabled=tickets >= BULK_INDEX_REBUILD, out=progress):
+        for i, created_at in enumerate(times):
+            number += 1
+            requester = customers[_pick(rng, cum_customers)]
+            queue = queues[_pick(rng, cum_queues)]
+            t = {
+                "created_at": created_at,
+                "requester_id": requester.pk,
+                "priority": rng.choice(PRIORITIES),
+            }
+            life, rating = _live(rng, t, agents_by_queue[queue.pk], end)
+            subject = rng.choice(SUBJECTS).format(
+                month=rng.choice(MONTHS), thing=rng.choice(THINGS)
+            )
+            description = rng.choice(DESCRIPTIONS).format(
+                month=rng.choice(MONTHS), thing=rng.choice(THINGS)
+            )
+            ticket_id = next_id + i
+            ticket_rows.add(
+                ticket_id, tenant_id, number, subject, description, t.get("status", "new"),
+                t["priority"], queue.pk, requester.pk, customer_org[requester.pk],
+                t.get("assignee_id"), created_at, t.get("updated_at", life.at),
+                t.get("first_response_at"), t.get("solved_at"), t.get("reopened_count", 0),
+            )  # fmt: skip
+            first_comment = next_comment_id
+            for author, body, public, at in life.comments:
+                comment_rows.add(next_comment_id, tenant_id, ticket_id, author, body, public, at)
+                next_comment_id += 1
+            for actor, kind, old, new, at, comment in life.events:
+                if links_comment:
+                    comment_id = None if comment is None else first_comment + comment
+                    event_rows.add(tenant_id, ticket_id, actor, kind, old, new, at, comment_id)
+                else:
+                    event_rows.add(tenant_id, ticket_id, actor, kind, old, new, at)
+            if rating:
+                score, comment, agent, at = rating
+                rating_rows.add(tenant_id, ticket_id, score, comment, agent, at, at)
+            if ticket_rows.count >= BATCH_TICKETS:
+                _flush(tables)
+                bar.update(i + 1)
+        _flush(tables)
+        bar.update(len(times))
     with connection.cursor() as c:
         for model in (Ticket, Comment, TicketEvent, Rating):
             table = model._meta.db_table
@@ -761,6 +779,12 @@ CONSISTENCY_CHECKS = {
 }
 
 
+COMMENT_LINK_CHECK = """
+    SELECT count(*) FROM {event} e WHERE e.tenant_id = %(t)s AND e.kind IN ('reply', 'note')
+    AND NOT EXISTS (SELECT 1 FROM {comment} c WHERE c.id = e.comment_id
+      AND c.ticket_id = e.ticket_id AND c.created_at = e.created_at)"""
+
+
 def check_consistency(slug: str) -> dict[str, int]:
     """For each rule, how many tickets of the tenant break it (all zeros when consistent)."""
     from django.db import connection
@@ -775,12 +799,45 @@ def check_consistency(slug: str) -> dict[str, int]:
         "comment": Comment._meta.db_table,
         "rating": Rating._meta.db_table,
     }
+    checks = dict(CONSISTENCY_CHECKS)
+    if any(f.name == "comment" for f in TicketEvent._meta.concrete_fields):
+        checks["each reply or note event points at its comment"] = COMMENT_LINK_CHECK
     broken = {}
     with connection.cursor() as cursor:
-        for rule, sql in CONSISTENCY_CHECKS.items():
+        for rule, sql in checks.items():
             cursor.execute(sql.format(**{k: f'"{v}"' for k, v in names.items()}), {"t": tenant.pk})
             broken[rule] = cursor.fetchone()[0]
     return broken
+
+
+@contextmanager
+def _indexes_rebuilt_after(models, *, enabled: bool, out=None):
+    """Without the tables' secondary indexes during the block, rebuilt after it; one
+    transaction, so a failure leaves every index as it was."""
+    from django.db import connection, transaction
+
+    if not enabled:
+        yield
+        return
+    tables = [m._meta.db_table for m in models]
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT i.indexname, i.indexdef FROM pg_indexes i
+            WHERE i.schemaname = current_schema() AND i.tablename = ANY(%s)
+              AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conname = i.indexname)
+            """,
+            [tables],
+        )
+        dropped = cursor.fetchall()
+        for name, _definition in dropped:
+            cursor.execute(f'DROP INDEX "{name}"')
+        yield
+        if out:
+            out.write(f"\nbuilding {len(dropped)} indexes again...\n")
+        cursor.execute("SET LOCAL maintenance_work_mem = '512MB'")
+        for _name, definition in dropped:
+            cursor.execute(definition)
 
 
 def _skip_fk_triggers(cursor) -> None:
