@@ -292,6 +292,7 @@ def remove_tenant(slug: str, out=None) -> bool:
     owned_set = set(owned)
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("SET CONSTRAINTS ALL DEFERRED")
+        _skip_fk_triggers(cursor, local=True)  # every row of the tenant goes: nothing dangles
         # Guardian's object permissions point at queues by id, not by a foreign key.
         queue_ct = ContentType.objects.get_for_model(Queue)
         queue_ids = [
@@ -840,14 +841,15 @@ def _indexes_rebuilt_after(models, *, enabled: bool, out=None):
             cursor.execute(definition)
 
 
-def _skip_fk_triggers(cursor) -> None:
+def _skip_fk_triggers(cursor, *, local: bool = False) -> None:
     """The rows are consistent by construction, so skip the per-row foreign-key triggers for
     this session when the role may (a superuser): it makes the load several times faster."""
     from django.db import DatabaseError, transaction
 
     try:
         with transaction.atomic():
-            cursor.execute("SET session_replication_role = replica")
+            scope = "LOCAL " if local else ""
+            cursor.execute(f"SET {scope}session_replication_role = replica")
     except DatabaseError:
         pass
 

@@ -67,6 +67,15 @@ def main(argv=None) -> int:
     for q in sorted(captured, key=lambda q: -float(q["time"]))[:10]:
         print(f"  {float(q['time']) * 1000:7.1f} ms  {q['sql'][:220]}")
 
+    # CPU time of this process per request: what the page costs in Python, whatever else runs.
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for _ in range(args.repeat):
+        client.generic(args.method, args.path)
+    cpu, wall = time.process_time() - cpu0, time.perf_counter() - wall0
+    print(
+        f"{args.repeat} requests: {cpu / args.repeat * 1000:.1f} ms CPU (Python) and "
+        f"{wall / args.repeat * 1000:.1f} ms wall each"
+    )
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(args.repeat):

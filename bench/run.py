@@ -117,7 +117,8 @@ def collect_static(env: dict) -> str:
     done = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=False)  # noqa: S603
     if done.returncode == 0:
         return ""
-    reason = (done.stderr.strip().splitlines() or ["unknown error"])[-1]
+    lines = done.stderr.strip().splitlines() or ["unknown error"]
+    reason = next((line for line in lines if "Error:" in line), lines[-1])
     env["DJANGO_SETTINGS_MODULE"] = "bench.settings"
     subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, check=True)  # noqa: S603
     return (
