@@ -50,6 +50,10 @@ MIDDLEWARE = [
     "accounts.middleware.TenantMiddleware",
 ]
 
+# The benchmark counts SQL per request (X-Queries header); never on unless asked for.
+if env.bool("BENCH_QUERY_HEADER", default=False):
+    MIDDLEWARE.insert(0, "helpdesk.bench.QueryCountMiddleware")
+
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
 

@@ -4,6 +4,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from accounts.api import ObtainTokenView
 from accounts.views import tenant_home
+from helpdesk.health import healthz
 
 # Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
 # resolved once per request: accounts.middleware.TenantMiddleware (pages) and
@@ -13,6 +14,7 @@ TENANT_APPS = ["accounts", "tickets", "metrics", "knowledge"]
 urlpatterns = [
     path("", include("accounts.urls_auth")),
     path("admin/", admin.site.urls),
+    path("healthz/", healthz, name="healthz"),
     path("t/<slug:slug>/", tenant_home, name="tenant_home"),
     *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
