@@ -234,13 +234,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    # Several models have a "status" with different choices: name the ticket's explicitly.
+    # Several models have a "status" with different choices: name each set explicitly.
     "ENUM_NAME_OVERRIDES": {
         "ArticleAudienceEnum": "knowledge.models.Article.Audience",
         "AnnouncementAudienceEnum": "knowledge.models.Announcement.Audience",
         "TicketStatusEnum": "tickets.models.Ticket.Status",
         "TicketPriorityEnum": "tickets.models.Ticket.Priority",
         "MembershipStatusEnum": "accounts.models.Membership.Status",
+        "AccessRequestStatusEnum": "accounts.models.AccessRequest.Status",
+        "IdeaStatusEnum": "knowledge.models.Idea.Status",
     },
 }
 
