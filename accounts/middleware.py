@@ -1,4 +1,5 @@
 from django.http import Http404
+from django.utils import timezone
 
 from .access import Refused
 from .models import Tenant
@@ -20,7 +21,10 @@ class TenantMiddleware:
     def __call__(self, request):
         request.tenant = None
         request.membership = None
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()
 
     def process_view(self, request, view_func, view_args, view_kwargs):
         slug = view_kwargs.get("slug")
@@ -30,6 +34,7 @@ class TenantMiddleware:
         if tenant is None:
             raise Http404
         request.tenant = tenant
+        timezone.activate(tenant.zone)  # pages show times in the helpdesk's own time zone
         request.membership = resolve_membership(tenant=tenant, user=request.user)
         if request.membership is not None and request.membership.is_active:
             touch_last_seen(membership=request.membership)

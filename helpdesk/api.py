@@ -1,6 +1,7 @@
 """The tenant door shared by every API viewset."""
 
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import PermissionDenied
@@ -24,6 +25,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         # Tenants are public (they have portals): an unknown slug is simply not found.
         self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        timezone.activate(self.tenant.zone)  # timestamps in the helpdesk's own time zone
         self.membership = resolve_membership(tenant=self.tenant, user=request.user)
         if self.membership is None:
             raise PermissionDenied(_("You are not a member of this helpdesk."))
