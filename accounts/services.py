@@ -947,3 +947,35 @@ def decide_access_request(
         after={"status": access_request.status, "outcome": outcome[:200]},
     )
     return access_request
+
+
+TENANT_SETTINGS = [
+    "name",
+    "time_zone",
+    "agents_work_all_queues",
+    "customers_see_organization_tickets",
+]
+
+
+@transaction.atomic
+def update_tenant_settings(*, tenant: Tenant, by: User, **changes) -> Tenant:
+    """Change how the helpdesk works; every change is written to the audit log."""
+    tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
+    for field, value in changes.items():
+        if field not in TENANT_SETTINGS:
+            raise ValueError(f"{field} is not a helpdesk setting")
+        setattr(tenant, field, value)
+    after = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
+    if after != before:
+        tenant.save(update_fields=list(changes))
+        changed = [field for field in TENANT_SETTINGS if before[field] != after[field]]
+        record_audit(
+            tenant=tenant,
+            actor=by,
+            action="tenant.settings_changed",
+            target=tenant,
+            before={field: before[field] for field in changed},
+            after={field: after[field] for field in changed},
+        )
+    return tenant

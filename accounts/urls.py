@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_join, views_people
+from . import views_join, views_people, views_settings
 
 app_name = "accounts"
 
@@ -53,4 +53,6 @@ urlpatterns = [
         name="joining_rule_delete",
     ),
     path("audit-log/", views_people.audit_log, name="audit_log"),
+    # The helpdesk's own settings.
+    path("settings/", views_settings.tenant_settings, name="settings"),
 ]

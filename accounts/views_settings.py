@@ -1,0 +1,42 @@
+"""The helpdesk's own settings, and the hub that links every settings page."""
+
+import zoneinfo
+
+from django import forms
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Tenant
+from .services import TENANT_SETTINGS, update_tenant_settings
+from .views_access import member_required
+
+TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+
+
+class TenantSettingsForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=gettext_lazy("Time zone"),
+        choices=[(zone, zone) for zone in TIME_ZONES],
+        help_text=gettext_lazy("Days in metrics and times on pages follow this zone."),
+    )
+
+    class Meta:
+        model = Tenant
+        fields = TENANT_SETTINGS
+
+
+@member_required("manage_settings")
+def tenant_settings(request, slug):
+    form = TenantSettingsForm(request.POST or None, instance=Tenant(**_current(request.tenant)))
+    if request.method == "POST" and form.is_valid():
+        update_tenant_settings(tenant=request.tenant, by=request.user, **form.cleaned_data)
+        messages.success(request, _("The helpdesk's settings were saved."))
+        return redirect("accounts:settings", slug=slug)
+    return render(request, "accounts/settings.html", {"form": form})
+
+
+def _current(tenant: Tenant) -> dict:
+    # An unsaved copy for the form, so that a refused form never alters request.tenant.
+    return {field: getattr(tenant, field) for field in TENANT_SETTINGS}
