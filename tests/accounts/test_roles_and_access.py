@@ -1,5 +1,7 @@
 """Roles, the role x action matrix with its explainer, "why can't I?" and access requests."""
 
+import re
+
 import pytest
 
 from accounts.access import decide
@@ -272,12 +274,52 @@ def test_requests_of_another_tenant_cannot_be_decided(client, globex, mallory, a
     assert asked.status == AccessRequest.Status.PENDING
 
 
-def test_navigation_shows_what_the_role_allows_and_the_waiting_count(client, ada, bob, pete):
+def _main_nav(client, path):
+    """The labels of the top navigation on a page, in order."""
+    body = client.get(page_url(path)).content.decode()
+    nav = body[body.index('<nav class="topbar__nav"') : body.index("</nav>")]
+    return [re.sub(r"<[^>]+>|\s+", " ", item).split()[0] for item in nav.split("<li>")[1:]], body
+
+
+def test_navigation_shows_what_the_role_allows_and_the_waiting_count(client, ada, sam, bob, pete):
     client.force_login(ada.user)
-    body = client.get(page_url("welcome/")).content.decode()
-    for label in ("People", "Approvals", "Roles", "Joining rules", "Audit log", "Why can"):
-        assert label in body
+    labels, body = _main_nav(client, "welcome/")
+    assert labels == [
+        "Workspace",
+        "Knowledge",
+        "News",
+        "Ideas",
+        "Kudos",
+        "Metrics",
+        "People",
+        "Settings",
+    ]
+    # The pending sign-up waits on the People entry; "Why can't I?" sits with the user's links.
     assert "waiting: </span>1</span>" in body
+    assert "Why can" in body[body.index('class="topbar__user"') :]
+    # Inside People, a second bar leads to every page about people.
+    people = client.get(page_url("people/")).content.decode()
+    subnav = people[people.index('<nav class="subnav"') :]
+    subnav = subnav[: subnav.index("</nav>")]
+    for label in ("Directory", "Approvals", "Invitations", "Roles", "Joining rules", "Audit log"):
+        assert label in subnav
+
+    client.force_login(sam.user)
+    labels, _ = _main_nav(client, "welcome/")
+    assert labels == [
+        "Workspace",
+        "Queues",
+        "Knowledge",
+        "News",
+        "Ideas",
+        "Kudos",
+        "Metrics",
+        "People",
+    ]
+    people = client.get(page_url("people/")).content.decode()
+    assert "Approvals" not in people and "Audit log" not in people
+
     client.force_login(bob.user)
-    body = client.get(page_url("welcome/")).content.decode()
+    labels, body = _main_nav(client, "welcome/")
+    assert labels == ["My", "New", "Knowledge", "News", "Ideas"]
     assert "Why can" in body and "Audit log" not in body and "Approvals" not in body
