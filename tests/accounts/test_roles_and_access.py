@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.core.management import call_command
 
 from accounts.access import decide
 from accounts.actions import ACTIONS, BUILTIN_ROLES
@@ -140,6 +141,22 @@ def test_builtin_roles_stay_and_roles_in_use_cannot_be_deleted(acme, ada, alice)
         change_role_template(role=role(acme, "admin"), by=ada.user, permissions=["view_ticket"])
     renamed = change_role_template(role=role(acme, "agent"), by=ada.user, name="Specialist")
     assert (renamed.key, renamed.name) == ("agent", "Specialist")
+
+
+def test_migrating_gives_existing_admin_roles_every_action(acme, ada):
+    # An admin role saved before a release added actions, as an older database holds it.
+    Role.objects.filter(pk=role(acme, "admin").pk).update(permissions=["view_ticket"])
+    agent_before = role(acme, "agent").permissions
+    ada.role.refresh_from_db()
+    assert not decide(ada, "manage_settings").allowed
+
+    call_command("migrate", verbosity=0)
+
+    ada.role.refresh_from_db()
+    assert ada.role.permissions == list(ACTIONS)
+    assert decide(ada, "manage_settings").allowed
+    # Other built-in roles keep what the admins made of them.
+    assert role(acme, "agent").permissions == agent_before
 
 
 def test_role_page_shows_the_reach_before_saving(client, acme, ada, alice, olga, billing):
