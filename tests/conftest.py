@@ -107,3 +107,37 @@ def api():
 def login_api(api: APIClient, membership):
     api.force_authenticate(membership.user)
     return api
+
+
+@pytest.fixture
+def real_worker(settings):
+    """A Celery worker thread on the Redis broker; tasks sent meanwhile go through the queue.
+
+    Needs a test marked ``django_db(transaction=True)``: the worker reads on its own
+    connection, so the rows it is about must be committed.
+    """
+    from celery.contrib.testing.worker import start_worker
+
+    from helpdesk.celery import app
+
+    if not settings.REDIS_URL:
+        pytest.skip("needs REDIS_URL")
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = False
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+            yield app
+    finally:
+        app.conf.task_always_eager = eager
+
+
+def wait_for(condition, seconds: float = 30):
+    """Poll until ``condition()`` is true (a worker's effect), or fail after ``seconds``."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"still false after {seconds}s: {condition.__doc__ or condition}")
