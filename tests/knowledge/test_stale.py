@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from knowledge.models import Article, KnowledgeSettings
 from knowledge.tasks import remind_stale_articles_task
+from tests.conftest import wait_for
 
 pytestmark = pytest.mark.django_db
 
@@ -62,3 +63,17 @@ def test_tenant_sets_the_period(client, acme, ada):
     client.force_login(ada.user)
     client.post("/t/acme/kb/manage/settings/", {"stale_after_days": 45})
     assert KnowledgeSettings.objects.get(tenant=acme).stale_after_days == 45
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_the_reminder_travels_through_a_real_worker(real_worker, acme, public_article, mailoutbox):
+    KnowledgeSettings.objects.update_or_create(tenant=acme, defaults={"stale_after_days": 30})
+    age(public_article, 31)
+
+    remind_stale_articles_task.delay()
+
+    wait_for(lambda: len(mailoutbox) == 1)
+    assert mailoutbox[0].to == ["sam@acme.test"]
+    public_article.refresh_from_db()
+    assert public_article.stale_reminded_at is not None
