@@ -6,7 +6,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.db import models
 from django.db.models.functions import Lower
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from .actions import ACTIONS, BUILTIN_ROLES, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES, SCOPES
@@ -121,17 +121,24 @@ class Role(TenantOwned):
         constraints = [models.UniqueConstraint(fields=["tenant", "key"], name="role_key_unique")]
 
     def __str__(self):
-        # Built-in roles speak the reader's language; custom roles keep the admin's name.
-        if self.is_builtin and self.key in BUILTIN_ROLES:
-            return str(BUILTIN_ROLES[self.key]["name"])
-        return self.name
+        return self._in_readers_language("name")
 
     @property
     def about(self) -> str:
         """The plain description of what this role may and may not do, translated if built-in."""
-        if self.is_builtin and self.key in BUILTIN_ROLES:
-            return str(BUILTIN_ROLES[self.key]["description"])
-        return self.description
+        return self._in_readers_language("description")
+
+    def _in_readers_language(self, field: str) -> str:
+        # A built-in role's own wording speaks the reader's language; what an admin wrote
+        # (a custom role, or a built-in one renamed) stays as written.
+        stored = getattr(self, field)
+        template = BUILTIN_ROLES.get(self.key) if self.is_builtin else None
+        if template is not None:
+            with translation.override("en"):
+                untouched = stored == str(template[field])
+            if untouched:
+                return str(template[field])
+        return stored
 
     def allows(self, action: str) -> bool:
         return action in self.permissions
@@ -295,7 +302,7 @@ class JoiningRule(TenantOwned):
 
     def __str__(self):
         if self.kind == self.Kind.OPEN:
-            return str(_("Anyone → %(role)s") % {"role": self.role.name})
+            return str(_("Anyone → %(role)s") % {"role": self.role})
         return str(_("@%(domain)s → %(role)s") % {"domain": self.pattern, "role": self.role.name})
 
     def matches(self, email: str) -> bool:

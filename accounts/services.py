@@ -191,13 +191,13 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
                     "pending",
                     rule,
                     _("Rule %(rule)s decides: %(role)s, after an admin approves.")
-                    % {"rule": rule.position, "role": rule.role.name},
+                    % {"rule": rule.position, "role": rule.role},
                 )
             return JoinOutcome(
                 "active",
                 rule,
                 _("Rule %(rule)s decides: %(role)s, straight away.")
-                % {"rule": rule.position, "role": rule.role.name},
+                % {"rule": rule.position, "role": rule.role},
             )
     if not JoiningRule.objects.for_tenant(tenant).exists():
         reason = _("%(tenant)s is invitation-only: ask an admin for an invitation.")

@@ -325,7 +325,7 @@ def access_request_decide(request, slug, request_id):
             )
             ensure(request.membership, "change_role")
             change_membership(membership=member, by=request.user, role=role)
-            outcome = _("role changed to %(role)s") % {"role": role.name}
+            outcome = _("role changed to %(role)s") % {"role": role}
             decide_access_request(
                 access_request=access_request, by=request.user, granted=True, outcome=outcome
             )
@@ -518,7 +518,7 @@ def role_edit(request, slug, role_id=None):
             except NotPermitted as refusal:
                 form.add_error(None, refusal.message)
             else:
-                messages.success(request, _("Role %(name)s saved.") % {"name": role.name})
+                messages.success(request, _("Role %(name)s saved.") % {"name": role})
                 return redirect("accounts:roles", slug=slug)
     return render(request, "accounts/role_form.html", {"form": form, "role": role, "reach": reach})
 

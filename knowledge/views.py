@@ -414,7 +414,7 @@ def onboarding_set(request, slug, role_id):
             due_within_days=form.cleaned_data["due_within_days"],
             by=request.user,
         )
-        messages.success(request, _("Checklist for %(role)s saved.") % {"role": role.name})
+        messages.success(request, _("Checklist for %(role)s saved.") % {"role": role})
     else:
         messages.error(request, _("The checklist was not saved: check the number of days."))
     return redirect("knowledge:onboarding", slug=slug)
