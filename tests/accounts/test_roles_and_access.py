@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 
 from accounts.access import decide
 from accounts.actions import ACTIONS, BUILTIN_ROLES
@@ -141,6 +142,11 @@ def test_builtin_roles_stay_and_roles_in_use_cannot_be_deleted(acme, ada, alice)
         change_role_template(role=role(acme, "admin"), by=ada.user, permissions=["view_ticket"])
     renamed = change_role_template(role=role(acme, "agent"), by=ada.user, name="Specialist")
     assert (renamed.key, renamed.name) == ("agent", "Specialist")
+    # What the admin wrote is shown as written; an untouched built-in role reads in Hebrew.
+    with translation.override("he"):
+        assert str(renamed) == "Specialist"
+        assert str(role(acme, "supervisor")) == str(BUILTIN_ROLES["supervisor"]["name"])
+        assert str(role(acme, "supervisor")) != "Supervisor"
 
 
 def test_migrating_gives_existing_admin_roles_every_action(acme, ada):
