@@ -42,6 +42,8 @@ def tenant_home(request, slug):
     membership = getattr(request, "membership", None)
     if membership is not None and membership.status == Membership.Status.PENDING:
         return redirect("accounts:waiting", slug=slug)
+    if membership is None and request.user.is_authenticated:
+        return redirect("accounts:join", slug=slug)  # the helpdesk's public door
     return _front_door(request, slug)
 
 

@@ -3,6 +3,7 @@
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.http import Http404
 from django.shortcuts import render
 
 from .access import Decision, decide
@@ -28,7 +29,7 @@ def render_refusal(
 def member_required(action: str | None = None):
     """A tenant page for active members, optionally only those allowed ``action``.
 
-    Non-members, pending and deactivated members see why they are refused.
+    Non-members find nothing (404); pending and deactivated members see why they are refused.
     """
 
     def decorator(view):
@@ -37,6 +38,9 @@ def member_required(action: str | None = None):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             member = request.membership
+            if member is None:
+                # Outsiders learn nothing of a helpdesk's pages (its join page is its door).
+                raise Http404
             if action is not None:
                 decision = decide(member, action)
             elif member is None or not member.is_active:

@@ -48,14 +48,14 @@ def join(request, slug):
     if request.user.is_authenticated:
         if request.membership is not None:
             return redirect("tenant_home", slug=slug)
-        # A signed-in non-member: not a member (403), with a one-click way to join.
+        # A signed-in non-member: a one-click way to join.
         if request.method == "POST":
             try:
                 membership = join_as_user(tenant=tenant, user=request.user)
             except NotPermitted as refusal:
                 return render_refusal(request, Decision(False, [refusal.message]))
             return _landing(membership)
-        return render(request, "accounts/join_signed_in.html", {"tenant": tenant}, status=403)
+        return render(request, "accounts/join_signed_in.html", {"tenant": tenant})
     form = SignUpForm(request.POST or None)
     refusal, status = None, 200
     if request.method == "POST":

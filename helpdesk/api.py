@@ -1,10 +1,9 @@
 """The tenant door shared by every API viewset."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import NotFound
 
 from accounts.access import Decision, Refused, decide
 from accounts.models import Tenant
@@ -23,12 +22,13 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
-        # Tenants are public (they have portals): an unknown slug is simply not found.
-        self.tenant = get_object_or_404(Tenant, slug=kwargs["slug"])
+        # Outsiders learn nothing of a helpdesk, not even that it exists: a tenant they are
+        # not a member of answers exactly as an unknown slug does.
+        self.tenant = Tenant.objects.filter(slug=kwargs["slug"]).first()
+        self.membership = self.tenant and resolve_membership(tenant=self.tenant, user=request.user)
+        if not self.membership:
+            raise NotFound(_("There is no such helpdesk, or you are not a member of it."))
         timezone.activate(self.tenant.zone)  # timestamps in the helpdesk's own time zone
-        self.membership = resolve_membership(tenant=self.tenant, user=request.user)
-        if self.membership is None:
-            raise PermissionDenied(_("You are not a member of this helpdesk."))
         if self.membership.is_active:
             touch_last_seen(membership=self.membership)
         needed = self.action_permissions.get(self.action, self.required_action)

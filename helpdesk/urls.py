@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.shortcuts import render
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
@@ -26,3 +27,11 @@ urlpatterns = [
     ),
     *[path("api/v1/t/<slug:slug>/", include(f"{app}.api_urls")) for app in TENANT_APPS],
 ]
+
+
+def not_found(request, exception):
+    """The 404 page, without the helpdesk of the URL: an outsider must not learn its name."""
+    return render(request, "404.html", {"tenant": None, "membership": None}, status=404)
+
+
+handler404 = not_found

@@ -29,7 +29,8 @@ def workspace_tickets(member: Membership, data: dict):
     """The member's tickets for the view and filters in ``data`` (a valid form's cleaned_data)."""
     tickets = Ticket.objects.visible_to(member)
     view = data.get("view") or "queues"
-    in_my_queues = Q(queue__in=Queue.objects.worked_by(member).values("pk"))
+    # A request filed in no queue waits for triage by whoever may see it (visible_to decides).
+    in_my_queues = Q(queue__in=Queue.objects.worked_by(member).values("pk")) | Q(queue__isnull=True)
     if view == "mine":
         tickets = tickets.filter(assignee_id=member.user_id).open()
     elif view == "unassigned":

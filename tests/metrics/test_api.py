@@ -100,8 +100,8 @@ def test_agent_sees_only_their_own_figures(api, alice, olga, billing, computed):
     assert the_breakdown.status_code == 403
 
 
-def test_non_member_gets_403(api, mallory, computed):
-    assert login_api(api, mallory).get(SUMMARY, MARCH).status_code == 403
+def test_non_member_finds_nothing(api, mallory, computed):
+    assert login_api(api, mallory).get(SUMMARY, MARCH).status_code == 404
 
 
 def test_anonymous_gets_401(api):

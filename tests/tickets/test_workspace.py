@@ -29,6 +29,18 @@ def test_supervisor_sees_every_ticket_in_the_all_view(client, acme, sam, bob, ac
     }
 
 
+def test_requests_in_no_queue_wait_in_the_leads_default_views(
+    client, acme, sam, alice, bob, acme_ticket
+):
+    untriaged = make_ticket(acme, bob.user, None, subject="Where does this go?")
+    client.force_login(sam.user)
+    assert untriaged.number in _numbers(client.get("/t/acme/workspace/"))
+    assert untriaged.number in _numbers(client.get("/t/acme/workspace/?view=unassigned"))
+    # An agent who works only Billing never sees it: visibility still decides.
+    client.force_login(alice.user)
+    assert untriaged.number not in _numbers(client.get("/t/acme/workspace/"))
+
+
 def test_views_mine_and_unassigned(client, acme, alice, bob, billing, acme_ticket):
     mine = make_ticket(acme, bob.user, billing, subject="Mine")
     assign_ticket(ticket=mine, assignee=alice.user, by=alice.user)
