@@ -520,7 +520,11 @@ def role_edit(request, slug, role_id=None):
             else:
                 messages.success(request, _("Role %(name)s saved.") % {"name": role})
                 return redirect("accounts:roles", slug=slug)
-    return render(request, "accounts/role_form.html", {"form": form, "role": role, "reach": reach})
+    return render(
+        request,
+        "accounts/role_form.html",
+        {"form": form, "role": role, "reach": reach, "signature": signature},
+    )
 
 
 @require_POST
