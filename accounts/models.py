@@ -308,9 +308,23 @@ class JoiningRule(TenantOwned):
     def matches(self, email: str) -> bool:
         if self.kind == self.Kind.OPEN:
             return True
-        domain = email.rsplit("@", 1)[-1].lower()
+        return self._covers_domain(email.rsplit("@", 1)[-1])
+
+    def covers(self, other: JoiningRule) -> bool:
+        """Whether every address ``other`` matches is matched by this rule too."""
+        if self.kind == self.Kind.OPEN:
+            return True
+        return other.kind == self.Kind.DOMAIN and self._covers_domain(other.pattern)
+
+    def _covers_domain(self, domain: str) -> bool:
+        domain = domain.lower().lstrip("@")
         pattern = self.pattern.lower().lstrip("@")
         return domain == pattern or domain.endswith("." + pattern)
+
+    @property
+    def lets_staff_in_unchecked(self) -> bool:
+        """Sign-ups become staff with no admin looking first: worth a second thought."""
+        return self.role.is_staff and not self.requires_approval
 
 
 class InvitationQuerySet(TenantQuerySet):

@@ -643,6 +643,17 @@ def add_joining_rule(*, tenant: Tenant, by: User, **fields) -> JoiningRule:
     return rule
 
 
+def unreachable_rules(rules) -> dict[int, JoiningRule]:
+    """Rules that can never decide, each with the earlier rule that matches all it would."""
+    rules = list(rules)
+    shadowed = {}
+    for index, rule in enumerate(rules):
+        earlier = next((r for r in rules[:index] if r.covers(rule)), None)
+        if earlier is not None:
+            shadowed[rule.pk] = earlier
+    return shadowed
+
+
 @transaction.atomic
 def change_joining_rule(*, rule: JoiningRule, by: User, **fields) -> JoiningRule:
     before = _rule_state(rule)

@@ -46,6 +46,7 @@ from .services import (
     parse_invitation_csv,
     reject_registration,
     revoke_invitation,
+    unreachable_rules,
 )
 from .views_access import member_required, render_refusal
 
@@ -560,10 +561,10 @@ def joining_rules(request, slug, rule_id=None):
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
         try:
             if rule is None:
-                add_joining_rule(tenant=tenant, by=request.user, **fields)
+                saved = add_joining_rule(tenant=tenant, by=request.user, **fields)
             else:
                 # A fresh copy: the bound form has already changed ``rule`` in memory.
-                change_joining_rule(
+                saved = change_joining_rule(
                     rule=JoiningRule.objects.for_tenant(tenant).get(pk=rule.pk),
                     by=request.user,
                     **fields,
@@ -572,7 +573,12 @@ def joining_rules(request, slug, rule_id=None):
             _add_errors(form, error)
         else:
             messages.success(request, _("Joining rule saved."))
+            _warn_about(request, saved)
             return redirect("accounts:joining_rules", slug=slug)
+    rules = list(rules)
+    shadowed = unreachable_rules(rules)
+    for r in rules:
+        r.never_decides = shadowed.get(r.pk)  # the earlier rule that takes all its addresses
     test_email = request.GET.get("email", "").strip()
     outcome = joining_outcome(tenant=tenant, email=test_email) if "@" in test_email else None
     return render(
@@ -586,6 +592,24 @@ def joining_rules(request, slug, rule_id=None):
             "outcome": outcome,
         },
     )
+
+
+def _warn_about(request, saved: JoiningRule) -> None:
+    """Say so when a rule just saved can never decide, or lets staff in unchecked."""
+    rules = JoiningRule.objects.for_tenant(saved.tenant).in_order()
+    earlier = unreachable_rules(rules).get(saved.pk)
+    if earlier is not None:
+        messages.warning(
+            request,
+            _("“%(rule)s” never decides: “%(earlier)s” comes first and matches every such address.")
+            % {"rule": saved, "earlier": earlier},
+        )
+    if saved.lets_staff_in_unchecked:
+        messages.warning(
+            request,
+            _("“%(rule)s” makes people staff with no admin approving them first.")
+            % {"rule": saved},
+        )
 
 
 @require_POST

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import override_settings
 
 from accounts.models import AuditEntry, JoiningRule, Membership, User
-from accounts.services import add_joining_rule
+from accounts.services import add_joining_rule, unreachable_rules
 from tests.factories import PASSWORD, make_member, make_tenant, role
 
 from .conftest import api_url, page_url
@@ -402,6 +402,38 @@ def test_joining_rules_page_adds_a_rule(client, acme, ada):
     )
     assert response.status_code == 302
     assert JoiningRule.objects.for_tenant(acme).get().requires_approval
+
+
+def test_a_rule_that_can_never_decide_is_called_out(client, acme, ada):
+    catch_all = open_rule(acme, by=ada.user)
+    client.force_login(ada.user)
+
+    response = client.post(
+        page_url("joining-rules/"),
+        {
+            "kind": "domain",
+            "pattern": "initech.test",
+            "role": role(acme, "agent").pk,
+            "position": 2,
+        },
+        follow=True,
+    )
+
+    body = response.content.decode()
+    assert f"never decides: “{catch_all}” comes first" in body
+    assert "makes people staff with no admin approving them first" in body
+    assert "Never decides: " in body and "Staff without approval" in body
+    # The tester agrees: the catch-all decides for that domain.
+    outcome = client.get(page_url("joining-rules/"), {"email": "x@initech.test"}).context["outcome"]
+    assert outcome.rule == catch_all
+
+
+def test_a_narrower_domain_after_a_wider_one_never_decides(acme, ada):
+    wide = domain_rule(acme, "acme.test", by=ada.user)
+    narrow = domain_rule(acme, "eu.acme.test", by=ada.user)
+    other = domain_rule(acme, "notacme.test", by=ada.user)
+    assert unreachable_rules(JoiningRule.objects.for_tenant(acme).in_order()) == {narrow.pk: wide}
+    assert not wide.covers(other)
 
 
 def test_pages_are_refused_to_those_without_the_action(client, sam, bob):
