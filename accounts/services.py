@@ -379,6 +379,9 @@ def invite(
     member = Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).first()
     if member is not None and member.status != Membership.Status.PENDING:
         raise ValidationError({"email": [_("This person already belongs to this helpdesk.")]})
+    # Inviting again replaces an open invitation: one working link per person, the newest.
+    for earlier in Invitation.objects.for_tenant(tenant).open().filter(email__iexact=email):
+        revoke_invitation(invitation=earlier, by=by)
     token = secrets.token_urlsafe(32)
     invitation = Invitation.objects.create(
         tenant=tenant,

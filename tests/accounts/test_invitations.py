@@ -66,6 +66,30 @@ def test_a_used_link_cannot_be_used_again(api, acme, ada):
     assert User.objects.get(email="once@example.com").name == "Once"
 
 
+def test_inviting_again_replaces_the_open_invitation(api, acme, ada):
+    first, old_token = invite(
+        tenant=acme, email="twice@example.com", role=role(acme, "agent"), by=ada.user
+    )
+    second, new_token = invite(
+        tenant=acme, email="TWICE@example.com", role=role(acme, "customer"), by=ada.user
+    )
+
+    assert list(Invitation.objects.for_tenant(acme).open()) == [second]
+    stale = api.post(
+        api_url("invitations/accept/"), {"token": old_token, "name": "T", "password": NEW_PASSWORD}
+    )
+    assert stale.status_code == 403
+    assert not User.objects.filter(email="twice@example.com").exists()
+    assert AuditEntry.objects.for_tenant(acme).filter(action="invitation.revoked").count() == 1
+    fresh = api.post(
+        api_url("invitations/accept/"), {"token": new_token, "name": "T", "password": NEW_PASSWORD}
+    )
+    assert fresh.status_code == 201
+    assert Membership.objects.for_tenant(acme).get(user__email="twice@example.com").role.key == (
+        "customer"
+    )
+
+
 def test_an_expired_link_is_refused_and_changes_nothing(api, client, acme, ada):
     invitation, token = invite(
         tenant=acme, email="late@example.com", role=role(acme, "agent"), by=ada.user
