@@ -25,15 +25,18 @@ class LoginView(auth_views.LoginView):
 @login_required
 def home(request):
     """After sign-in: straight into the only helpdesk, or a picker for people in several."""
-    memberships = list(
+    every = (
         Membership.objects.filter(user=request.user)
-        .exclude(status=Membership.Status.DEACTIVATED)
         .select_related("tenant", "role")
         .order_by("tenant__name")
     )
+    memberships = [m for m in every if m.status != Membership.Status.DEACTIVATED]
+    deactivated = [m for m in every if m.status == Membership.Status.DEACTIVATED]
     if len(memberships) == 1:
         return redirect("tenant_home", slug=memberships[0].tenant.slug)
-    return render(request, "accounts/picker.html", {"memberships": memberships})
+    return render(
+        request, "accounts/picker.html", {"memberships": memberships, "deactivated": deactivated}
+    )
 
 
 def tenant_home(request, slug):

@@ -132,6 +132,10 @@ def test_deactivation_keeps_tickets_and_comments_and_shuts_the_door(
     assert Comment.objects.filter(author=bob.user).count() == 1
     client.force_login(bob.user)
     assert "deactivated" in client.get(page_url("portal/")).content.decode()
+    # Signing in, they are told why their helpdesk is gone, not that they never had one.
+    picker = client.get("/").content.decode()
+    assert "Your access to Acme was deactivated by an admin." in picker
+    assert "not a member of any helpdesk" not in picker
     assert AuditEntry.objects.for_tenant(acme).filter(action="membership.deactivated").count() == 1
     assert api.patch(api_url(f"users/{bob.user_id}/"), {"is_active": True}).json()["is_active"]
 
