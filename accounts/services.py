@@ -817,6 +817,33 @@ def delete_role(*, role: Role, by: User) -> None:
 _UNSET = object()
 
 
+def check_membership_change(
+    membership: Membership, *, role: Role | object = _UNSET, status: str | object = _UNSET
+) -> None:
+    """Refuse a change the helpdesk cannot take (before asking anyone to confirm it, too)."""
+    new_role = membership.role if role is _UNSET else role
+    new_status = membership.status if status is _UNSET else status
+    if status is not _UNSET and status not in Membership.Status.values:
+        raise ValidationError({"status": [_("Unknown status.")]})
+    pending = Membership.Status.PENDING
+    if (
+        status is not _UNSET
+        and status != membership.status
+        and pending in (status, membership.status)
+    ):
+        raise NotPermitted(
+            _("A sign-up waiting for approval is approved or rejected in Approvals.")
+        )
+    if membership.is_admin and (new_role.key != "admin" or new_status != Membership.Status.ACTIVE):
+        tenant = membership.tenant
+        others = Membership.objects.for_tenant(tenant).admins().exclude(pk=membership.pk)
+        if not others.exists():
+            raise NotPermitted(
+                _("%(name)s is the last admin of %(tenant)s: make someone else admin first.")
+                % {"name": membership.user, "tenant": tenant.name}
+            )
+
+
 @transaction.atomic
 def change_membership(
     *,
@@ -837,26 +864,7 @@ def change_membership(
         .get(pk=membership.pk)
     )
     tenant = membership.tenant
-    new_role = membership.role if role is _UNSET else role
-    new_status = membership.status if status is _UNSET else status
-    if status is not _UNSET and status not in Membership.Status.values:
-        raise ValidationError({"status": [_("Unknown status.")]})
-    pending = Membership.Status.PENDING
-    if (
-        status is not _UNSET
-        and status != membership.status
-        and pending in (status, membership.status)
-    ):
-        raise NotPermitted(
-            _("A sign-up waiting for approval is approved or rejected in Approvals.")
-        )
-    if membership.is_admin and (new_role.key != "admin" or new_status != Membership.Status.ACTIVE):
-        others = Membership.objects.for_tenant(tenant).admins().exclude(pk=membership.pk)
-        if not others.exists():
-            raise NotPermitted(
-                _("%(name)s is the last admin of %(tenant)s: make someone else admin first.")
-                % {"name": membership.user, "tenant": tenant.name}
-            )
+    check_membership_change(membership, role=role, status=status)
     if role is not _UNSET and role.pk != membership.role_id:
         before = membership.role.key
         membership.role = role

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .access import Decision, decide, ensure
+from .access import decide, ensure
 from .actions import ACTIONS, SCOPE_ALL, SCOPE_QUEUES
 from .api import audit_entries
 from .directory import SORTS, directory
@@ -36,6 +36,7 @@ from .services import (
     change_joining_rule,
     change_membership,
     change_role_template,
+    check_membership_change,
     create_role,
     decide_access_request,
     delete_joining_rule,
@@ -48,15 +49,11 @@ from .services import (
     revoke_invitation,
     unreachable_rules,
 )
-from .views_access import member_required, render_refusal
+from .views_access import member_required
 
 PAGE_SIZE = 25
 # Actions that change tickets: a role with these "writes" in the queues it works.
 WRITE_ACTIONS = {"reply_public", "add_internal_note", "assign_ticket", "change_ticket_status"}
-
-
-def _refused(request, message: str):
-    return render_refusal(request, Decision(False, [message]))
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -182,16 +179,19 @@ def person_change(request, slug, user_id):
     if not changes:
         messages.info(request, _("Nothing to change."))
         return redirect("accounts:person", slug=slug, user_id=user_id)
-    if request.POST.get("confirm") != "yes":
-        return render(
-            request,
-            "accounts/person_confirm.html",
-            {"member": member, "changes": changes, "form": form},
-        )
     try:
+        # Refused before the confirmation step, not after it.
+        check_membership_change(member, **{k: v for k, v in changes.items() if k != "organization"})
+        if request.POST.get("confirm") != "yes":
+            return render(
+                request,
+                "accounts/person_confirm.html",
+                {"member": member, "changes": changes, "form": form},
+            )
         change_membership(membership=member, by=request.user, **changes)
     except NotPermitted as refusal:
-        return _refused(request, refusal.message)
+        messages.error(request, refusal.message)
+        return redirect("accounts:person", slug=slug, user_id=user_id)
     messages.success(request, _("Saved. The change is in the audit log."))
     return redirect("accounts:person", slug=slug, user_id=user_id)
 

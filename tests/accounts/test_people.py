@@ -190,12 +190,17 @@ def test_person_page_changes_a_role_only_after_confirmation(client, acme, ada, a
 
 def test_person_page_refuses_to_remove_the_last_admin(client, acme, ada):
     client.force_login(ada.user)
-    response = client.post(
-        page_url(f"people/{ada.user_id}/change/"),
-        {"role": role(acme, "admin").pk, "status": "deactivated", "confirm": "yes"},
-    )
-    assert response.status_code == 403 and "last admin" in response.content.decode()
+    for confirmed in ({}, {"confirm": "yes"}):
+        # Refused at once, on the person's page: no confirmation step for a change that can't be.
+        response = client.post(
+            page_url(f"people/{ada.user_id}/change/"),
+            {"role": role(acme, "customer").pk, "status": "active", **confirmed},
+            follow=True,
+        )
+        assert response.redirect_chain[-1][0] == page_url(f"people/{ada.user_id}/")
+        assert "is the last admin of Acme" in response.content.decode()
     ada.refresh_from_db()
+    assert ada.role.key == "admin"
     assert ada.status == Membership.Status.ACTIVE
 
 
