@@ -1,8 +1,12 @@
 """User-written text on pages: stored as written, rendered as sanitized Markdown."""
 
+import html
+
 import markdown as md
 import nh3
+from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 
 ALLOWED_TAGS = {
     "a",
@@ -58,3 +62,9 @@ def render_markdown(text: str) -> SafeString:
         link_rel="noopener noreferrer nofollow",
     )
     return mark_safe(clean)  # noqa: S308 (sanitized by nh3 just above)
+
+
+def plain_excerpt(text: str, chars: int = 160) -> str:
+    """Markdown as a line of plain words (for previews): no markup, no doubled spaces."""
+    plain = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
+    return Truncator(plain).chars(chars)

@@ -187,7 +187,9 @@ def seed(ctx) -> str:
     admin = people["admin@demo.example"]
     KnowledgeSettings.objects.update_or_create(tenant=tenant, defaults={"stale_after_days": 180})
     roles = {r.key: r for r in Role.objects.for_tenant(tenant)}
-    categories = {name: create_category(tenant=tenant, name=name, by=admin) for name in CATEGORIES}
+    categories = {
+        name: create_category(tenant=tenant, name=name, by=admin)[0] for name in CATEGORIES
+    }
     for position, name in enumerate(CATEGORIES):
         categories[name].position = position
         categories[name].save(update_fields=["position"])

@@ -169,12 +169,10 @@ def mark_reviewed(*, article: Article, by: User | None) -> Article:
     return article
 
 
-def create_category(*, tenant: Tenant, name: str, by: User | None) -> Category:
+def create_category(*, tenant: Tenant, name: str, by: User | None) -> tuple[Category, bool]:
+    """The category of that name, and whether it is new (names are unique by their slug)."""
     slug = slugify(name)[:80] or "category"
-    category, _created = Category.objects.get_or_create(
-        tenant=tenant, slug=slug, defaults={"name": name}
-    )
-    return category
+    return Category.objects.get_or_create(tenant=tenant, slug=slug, defaults={"name": name})
 
 
 def update_settings(*, tenant: Tenant, stale_after_days: int, by: User | None):

@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts.access import can
 from accounts.models import Membership, Role
 from accounts.views_access import member_required
+from helpdesk.text import plain_excerpt
 
 from . import services
 from .forms import (
@@ -132,11 +132,6 @@ def acknowledge(request, slug, article_slug):
     return _back(request, reverse("knowledge:article", args=[slug, article.slug]))
 
 
-def _excerpt(body: str) -> str:
-    plain = " ".join(body.replace("#", " ").replace("*", " ").split())
-    return Truncator(plain).chars(160)
-
-
 @member_required()
 def suggest(request, slug):
     """JSON: the member's articles that match what they typed (portal form and reply picker)."""
@@ -150,7 +145,7 @@ def suggest(request, slug):
             "absolute_url": request.build_absolute_uri(
                 reverse("knowledge:article", args=[slug, a.slug])
             ),
-            "excerpt": _excerpt(a.body),
+            "excerpt": plain_excerpt(a.body),
         }
         for a in articles
     ]
@@ -340,10 +335,15 @@ def reviewed(request, slug, pk):
 def category_create(request, slug):
     form = CategoryForm(request.POST)
     if form.is_valid():
-        services.create_category(
+        category, created = services.create_category(
             tenant=request.tenant, name=form.cleaned_data["name"], by=request.user
         )
-        messages.success(request, _("Category added."))
+        if created:
+            messages.success(request, _("Category added."))
+        else:
+            messages.info(
+                request, _("There is already a category “%(name)s”.") % {"name": category}
+            )
     else:
         messages.error(request, _("Give the category a name."))
     return redirect("knowledge:manage", slug=slug)
