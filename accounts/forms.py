@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
 from .actions import ACTIONS, SCOPES
+from .audit_words import SUBJECTS
 from .models import JoiningRule, Membership, Organization, Role
 
 
@@ -176,7 +177,11 @@ class ExplainForm(forms.Form):
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(label=_("Action"), required=False)
+    action = forms.ChoiceField(
+        label=_("About"),
+        required=False,
+        choices=[("", _("Anything")), *SUBJECTS.items()],
+    )
     actor = forms.CharField(label=_("Who (e-mail or name)"), required=False)
     date_from = forms.DateField(
         label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})

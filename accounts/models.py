@@ -249,6 +249,12 @@ class AuditEntry(TenantOwned):
     def __str__(self):
         return f"{self.action} {self.target_repr}"
 
+    @property
+    def action_words(self) -> str:
+        from .audit_words import describe
+
+        return describe(self.action)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")

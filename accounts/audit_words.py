@@ -1,0 +1,67 @@
+"""The audit log in words: what each recorded action means, and the subjects to filter by.
+
+Entries store a stable code (``role.changed``); the API returns it as is, pages show these words.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+SUBJECTS = {
+    "membership": _("People"),
+    "registration": _("Sign-up approvals"),
+    "invitation": _("Invitations"),
+    "role": _("Roles"),
+    "grant": _("Queue grants"),
+    "access_request": _("Access requests"),
+    "joining_rule": _("Joining rules"),
+    "tenant": _("Helpdesk settings"),
+    "queue": _("Queues"),
+    "notification_template": _("E-mail wording"),
+    "article": _("Articles"),
+    "knowledge": _("Knowledge base settings"),
+    "onboarding": _("Onboarding"),
+    "announcement": _("Announcements"),
+    "idea": _("Ideas"),
+}
+
+ACTIONS = {
+    "membership.created": _("joined"),
+    "membership.activated_by_invitation": _("joined by invitation"),
+    "membership.role_changed": _("role changed"),
+    "membership.organization_changed": _("organization changed"),
+    "membership.deactivated": _("deactivated"),
+    "membership.reactivated": _("reactivated"),
+    "membership.status_changed": _("standing changed"),
+    "registration.approved": _("sign-up approved"),
+    "registration.rejected": _("sign-up rejected"),
+    "invitation.sent": _("invitation sent"),
+    "invitation.accepted": _("invitation accepted"),
+    "invitation.revoked": _("invitation withdrawn"),
+    "role.created": _("role created"),
+    "role.changed": _("role changed"),
+    "role.deleted": _("role deleted"),
+    "grant.added": _("queue granted"),
+    "grant.revoked": _("queue grant removed"),
+    "grant.expired": _("queue grant expired"),
+    "access_request.created": _("access asked for"),
+    "access_request.granted": _("access request granted"),
+    "access_request.declined": _("access request declined"),
+    "joining_rule.created": _("joining rule added"),
+    "joining_rule.changed": _("joining rule changed"),
+    "joining_rule.deleted": _("joining rule deleted"),
+    "tenant.settings_changed": _("settings changed"),
+    "queue.created": _("queue created"),
+    "queue.changed": _("queue changed"),
+    "notification_template.saved": _("e-mail wording saved"),
+    "notification_template.reset": _("e-mail wording reset"),
+    "article.created": _("article written"),
+    "article.reviewed": _("article reviewed"),
+    "knowledge.settings": _("knowledge base settings changed"),
+    "onboarding.changed": _("onboarding checklist changed"),
+    "announcement.published": _("announcement published"),
+    "idea.answered": _("idea answered"),
+}
+
+
+def describe(action: str) -> str:
+    """The action in words; a code this list does not know yet is shown as it is."""
+    return str(ACTIONS.get(action, action))
