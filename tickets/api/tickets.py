@@ -15,9 +15,9 @@ from rest_framework.response import Response
 from accounts.access import Decision, Refused, ensure
 from helpdesk.api import TenantScopedViewSet
 
-from .forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
-from .models import Comment, Queue, QueueGrant, Ticket
-from .services import (
+from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
+from ..models import Comment, Queue, QueueGrant, Ticket
+from ..services import (
     InvalidTransition,
     add_comment,
     assign_ticket,
