@@ -289,13 +289,23 @@ def set_tags(*, ticket: Ticket, names: list[str], by: User | None, at=None) -> T
 
 @transaction.atomic
 def rate_ticket(*, ticket: Ticket, score: int, comment: str = "", by: User, at=None) -> Rating:
-    """The requester's rating of a solved ticket; a second rating replaces the first."""
+    """The requester's rating of a solved ticket; a second rating replaces the first.
+
+    Only while solved: a closed ticket is final, its rating included (as in Zendesk, where a
+    rating may change until the ticket closes).
+    """
     at = at or timezone.now()
     if not 1 <= int(score) <= 5:
         raise ValueError("A rating is a score from 1 to 5.")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if not ticket.is_solved:
-        raise InvalidTransition(ticket.status, "rated")
+    if ticket.status == Ticket.Status.CLOSED:
+        raise InvalidTransition(
+            ticket.status, "rated", _("This request is closed: its rating can no longer change.")
+        )
+    if ticket.status != Ticket.Status.SOLVED:
+        raise InvalidTransition(
+            ticket.status, "rated", _("You can rate a request once it is solved.")
+        )
     rating, created = Rating.objects.update_or_create(
         ticket=ticket,
         defaults={

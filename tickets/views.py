@@ -396,8 +396,8 @@ def _rate(request, ticket: Ticket, form: RatingForm) -> bool:
             comment=form.cleaned_data["comment"],
             by=request.user,
         )
-    except InvalidTransition:
-        form.add_error(None, _("You can rate a request once it is solved."))
+    except InvalidTransition as refusal:
+        form.add_error(None, refusal.reason)
         return False
     messages.success(request, _("Thank you for your rating."))
     return True

@@ -257,3 +257,24 @@ def test_a_member_who_may_not_write_is_refused_at_every_door(
     assert api.patch(api_ticket_url(ticket), {"status": "open"}).status_code == 403
     ticket.refresh_from_db()
     assert ticket.status == Ticket.Status.SOLVED and not ticket.comments.exists()
+
+
+def test_a_closed_requests_rating_no_longer_changes_by_any_door(
+    client, api, alice, bob, acme_ticket
+):
+    from tickets.models import Rating
+    from tickets.services import rate_ticket
+
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    rate_ticket(ticket=acme_ticket, score=4, by=bob.user)
+    change_status(ticket=acme_ticket, to="closed", by=None)
+
+    api.force_authenticate(bob.user)
+    response = api.post(api_ticket_url(acme_ticket, "rating/"), {"score": 1})
+    assert response.status_code == 409
+    assert response.json()["detail"] == "This request is closed: its rating can no longer change."
+    client.force_login(bob.user)
+    response = client.post(ticket_url(acme_ticket, "rate/"), {"score": "1"})
+    assert "its rating can no longer change" in response.content.decode()
+    client.post(ticket_url(acme_ticket), {"action": "rate", "score": "1"})
+    assert Rating.objects.get().score == 4

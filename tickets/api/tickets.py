@@ -313,7 +313,10 @@ class TicketViewSet(
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], serializer_class=RatingSerializer)
     def rating(self, request, *args, **kwargs):
-        """The requester rates a solved request; a second rating replaces the first."""
+        """The requester rates a solved request; a second rating replaces the first.
+
+        A closed request's rating no longer changes (409).
+        """
         ticket = self.get_object()
         if ticket.requester_id != request.user.pk:
             refuse(_("Only the person who made the request may rate it."))
@@ -321,11 +324,8 @@ class TicketViewSet(
         payload.is_valid(raise_exception=True)
         try:
             rating = rate_ticket(ticket=ticket, by=request.user, **payload.validated_data)
-        except InvalidTransition:
-            message = _("You can rate a request once it is solved.")
-            return Response(
-                {"detail": message, "status": [message]}, status=status.HTTP_409_CONFLICT
-            )
+        except InvalidTransition as refusal:
+            return invalid_transition(refusal)
         return Response(
             {"score": rating.score, "comment": rating.comment}, status=status.HTTP_201_CREATED
         )
