@@ -400,9 +400,48 @@ def check_upload(upload) -> None:
         )
 
 
+def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None) -> None:
+    """Where a file may go: on a comment, its author's; without one, the request's requester.
+
+    A file belongs to the message it came with, so that a customer never sees a file joined
+    to an internal note and nobody's words gain files they did not send. A closed ticket
+    takes no files at all.
+    """
+    status = Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).get()
+    if status == Ticket.Status.CLOSED:
+        raise TicketClosed
+    if comment is not None:
+        if comment.ticket_id != ticket.pk or comment.author_id != by.pk:
+            raise AttachmentRefused(
+                _("Files can be added only to your own comments on this ticket.")
+            )
+    elif ticket.requester_id != by.pk:
+        raise AttachmentRefused(
+            _("Only the requester adds files to the request itself; add yours to a comment.")
+        )
+
+
 def attach_file(*, ticket: Ticket, upload, by: User, comment: Comment | None = None) -> Attachment:
     """Store an uploaded file through the storage API, beside the ticket (and its comment)."""
     check_upload(upload)
+    check_attachable(ticket=ticket, by=by, comment=comment)
+    return _store(ticket=ticket, upload=upload, by=by, comment=comment)
+
+
+@transaction.atomic
+def attach_files(
+    *, ticket: Ticket, uploads: list, by: User, comment: Comment | None = None
+) -> list[Attachment]:
+    """Several files at once: all are checked before any is stored, so none or all are kept."""
+    if not uploads:
+        raise AttachmentRefused(_("Choose at least one file."))
+    for upload in uploads:
+        check_upload(upload)
+    check_attachable(ticket=ticket, by=by, comment=comment)
+    return [_store(ticket=ticket, upload=u, by=by, comment=comment) for u in uploads]
+
+
+def _store(*, ticket: Ticket, upload, by: User, comment: Comment | None) -> Attachment:
     name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment(
         tenant_id=ticket.tenant_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -18,6 +18,7 @@ from accounts.views_access import member_required
 
 from . import presence
 from .access import ensure_may_write
+from .downloads import attachment_response
 from .forms import (
     BulkForm,
     NotificationTemplateForm,
@@ -439,14 +440,7 @@ def ticket_presence(request, slug, number):
 def attachment(request, slug, pk):
     """A file, only to people who may see its ticket (a note's file: staff only)."""
     found = get_object_or_404(Attachment.objects.visible_to(request.membership), pk=pk)
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=found.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(found)
 
 
 # ------------------------------------------------------------------------------- workspace

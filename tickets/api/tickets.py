@@ -33,6 +33,7 @@ from ..services import (
     set_tags,
     update_queue,
 )
+from .attachments import TicketAttachmentsMixin
 from .refusals import CLOSED, ticket_closed
 
 CONFLICT = inline_serializer(
@@ -172,6 +173,7 @@ class RatingSerializer(serializers.Serializer):
 
 
 class TicketViewSet(
+    TicketAttachmentsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -191,6 +193,7 @@ class TicketViewSet(
         "partial_update": "view_ticket",
         "comments": "view_ticket",
         "rating": "view_ticket",
+        **TicketAttachmentsMixin.action_permissions,
     }
 
     def get_queryset(self):
