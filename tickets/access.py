@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from accounts.access import Decision, Refused, ensure
 from accounts.models import Membership
 
 from .models import Queue, Ticket
@@ -49,3 +50,17 @@ def ticket_rule(member: Membership, action: str, ticket: Ticket):
             "You see this ticket because %(org)s shares its requests with its members."
         ) % {"org": member.organization.name}
     return False, _("This ticket was requested by someone else."), False
+
+
+def ensure_may_write(member: Membership, ticket: Ticket, *, is_public: bool = True) -> None:
+    """May this member add to the conversation (a reply, a note, files, or a reopening)?
+
+    Staff by their reply or note rights; the requester's side by their right to submit
+    requests, and never an internal note. The portal, the workspace and the API all ask this.
+    """
+    if member.is_staff:
+        ensure(member, "reply_public" if is_public else "add_internal_note", ticket)
+    elif not is_public:
+        raise Refused(Decision(False, [_("Internal notes are for staff only.")]))
+    else:
+        ensure(member, "submit_ticket", ticket)

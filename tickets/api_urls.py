@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api import QueueViewSet, TicketViewSet
+from .api.tickets import QueueViewSet, TicketViewSet
 
 router = SimpleRouter(use_regex_path=False)  # path converters: <int:pk>
 router.register("tickets", TicketViewSet, basename="ticket")

@@ -151,7 +151,12 @@ def _png(width=24, height=24, rgb=(11, 92, 173)) -> bytes:
 
 def _attachments(ctx) -> int:
     """Screenshots and logs on some recent tickets, from the requester and from agents."""
-    tickets = list(Ticket.objects.for_tenant(ctx.tenant).select_related("requester")[:6])
+    # A closed ticket takes no more files or replies.
+    tickets = list(
+        Ticket.objects.for_tenant(ctx.tenant)
+        .exclude(status=Ticket.Status.CLOSED)
+        .select_related("requester")[:6]
+    )
     count = 0
     for index, ticket in enumerate(tickets):
         if index % 2 == 0:

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
 from accounts.models import Membership, Tenant, User
@@ -27,9 +28,27 @@ from .models import (
 
 
 class InvalidTransition(Exception):  # noqa: N818
-    def __init__(self, old: str, new: str):
-        super().__init__(f"A ticket cannot move from {old} to {new}.")
-        self.old, self.new = old, new
+    """A status move the lifecycle does not allow; ``reason``, when given, says why in words."""
+
+    def __init__(self, old: str, new: str, reason: str = ""):
+        super().__init__(reason or f"A ticket cannot move from {old} to {new}.")
+        self.old, self.new, self.reason = old, new, reason
+
+
+class TicketClosed(Exception):  # noqa: N818 (a refusal, like InvalidTransition)
+    """A closed ticket is final: it takes no more replies, notes or files."""
+
+    def __init__(self):
+        self.message = _(
+            "This ticket is closed: it takes no more replies, notes or files. "
+            "Open a new request to follow up."
+        )
+        super().__init__(self.message)
+
+
+# A reply from the requester's side hands these back to the helpdesk: pending was waiting
+# on them, and a reply to a solved request means it was not solved after all (Zendesk's rule).
+REOPENED_BY_CUSTOMER_REPLY = (Ticket.Status.PENDING, Ticket.Status.SOLVED)
 
 
 def _next_number(tenant: Tenant) -> int:
@@ -107,9 +126,16 @@ def _touch(ticket: Ticket, at, *fields: str) -> None:
 def add_comment(
     *, ticket: Ticket, author: User, body: str, is_public: bool = True, at=None
 ) -> Comment:
-    """A reply or an internal note. A public staff reply is the ticket's first response."""
+    """A reply or an internal note. A public staff reply is the ticket's first response.
+
+    A public reply from the requester's side (the requester, or a colleague the request is
+    shared with) moves a pending or solved ticket back to open, recorded as a status change
+    by them. A closed ticket refuses (TicketClosed).
+    """
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.CLOSED:
+        raise TicketClosed
     comment = Comment.objects.create(
         tenant_id=ticket.tenant_id,
         ticket=ticket,
@@ -119,10 +145,7 @@ def add_comment(
         created_at=at,
     )
     fields = []
-    by_staff = (
-        author.pk != ticket.requester_id
-        and Membership.objects.for_tenant(ticket.tenant).staff().filter(user=author).exists()
-    )
+    by_staff = _writes_for_helpdesk(ticket=ticket, author=author)
     if is_public and by_staff and ticket.first_response_at is None:
         ticket.first_response_at = at
         fields.append("first_response_at")
@@ -137,17 +160,61 @@ def add_comment(
     # Internal notes never leave the helpdesk; the requester hears of staff replies only.
     if is_public and by_staff:
         _notify_on_commit(event)
+    if is_public and not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY:
+        _move(ticket, Ticket.Status.OPEN, by=author, at=at)
     return comment
+
+
+def _writes_for_helpdesk(*, ticket: Ticket, author: User) -> bool:
+    """Whether this author writes for the helpdesk on this ticket (not as its requester)."""
+    return (
+        author.pk != ticket.requester_id
+        and Membership.objects.for_tenant(ticket.tenant).staff().filter(user=author).exists()
+    )
 
 
 @transaction.atomic
 def change_status(*, ticket: Ticket, to: str, by: User | None, at=None) -> Ticket:
+    """Any legal move (Ticket.NEXT_STATUSES) by staff, or by a job such as closing."""
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.status == to:
         return ticket
     if not ticket.can_move_to(to):
         raise InvalidTransition(ticket.status, to)
+    return _move(ticket, to, by=by, at=at)
+
+
+@transaction.atomic
+def reopen_ticket(*, ticket: Ticket, by: User, at=None) -> Ticket:
+    """The requester's side says a solved request is not solved after all: open again.
+
+    The one status move a customer makes by hand (portal button, API PATCH). New and pending
+    tickets are the helpdesk's to move (a reply hands a pending one back by itself), and a
+    closed one is final.
+    """
+    at = at or timezone.now()
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.OPEN:
+        return ticket
+    if ticket.status == Ticket.Status.CLOSED:
+        raise InvalidTransition(
+            ticket.status,
+            Ticket.Status.OPEN,
+            _(
+                "This request is closed and cannot be reopened. "
+                "Open a new request if you need more help."
+            ),
+        )
+    if ticket.status != Ticket.Status.SOLVED:
+        raise InvalidTransition(
+            ticket.status, Ticket.Status.OPEN, _("Only a solved request can be reopened.")
+        )
+    return _move(ticket, Ticket.Status.OPEN, by=by, at=at)
+
+
+def _move(ticket: Ticket, to: str, *, by: User | None, at) -> Ticket:
+    """Apply a legal move to a locked ticket and record it: the event metrics count from."""
     old = ticket.status
     ticket.status = to
     fields = ["status"]
@@ -222,13 +289,23 @@ def set_tags(*, ticket: Ticket, names: list[str], by: User | None, at=None) -> T
 
 @transaction.atomic
 def rate_ticket(*, ticket: Ticket, score: int, comment: str = "", by: User, at=None) -> Rating:
-    """The requester's rating of a solved ticket; a second rating replaces the first."""
+    """The requester's rating of a solved ticket; a second rating replaces the first.
+
+    Only while solved: a closed ticket is final, its rating included (as in Zendesk, where a
+    rating may change until the ticket closes).
+    """
     at = at or timezone.now()
     if not 1 <= int(score) <= 5:
         raise ValueError("A rating is a score from 1 to 5.")
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
-    if not ticket.is_solved:
-        raise InvalidTransition(ticket.status, "rated")
+    if ticket.status == Ticket.Status.CLOSED:
+        raise InvalidTransition(
+            ticket.status, "rated", _("This request is closed: its rating can no longer change.")
+        )
+    if ticket.status != Ticket.Status.SOLVED:
+        raise InvalidTransition(
+            ticket.status, "rated", _("You can rate a request once it is solved.")
+        )
     rating, created = Rating.objects.update_or_create(
         ticket=ticket,
         defaults={
@@ -310,8 +387,6 @@ class AttachmentRefused(ValidationError):
 
 def check_upload(upload) -> None:
     """Refuse files over ATTACHMENT_MAX_BYTES or of a type not in ATTACHMENT_ALLOWED_TYPES."""
-    from django.utils.translation import gettext as _
-
     if upload.size > settings.ATTACHMENT_MAX_BYTES:
         raise AttachmentRefused(
             _("%(name)s is too big: files may be up to %(limit)s MB.")
@@ -325,9 +400,48 @@ def check_upload(upload) -> None:
         )
 
 
+def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None) -> None:
+    """Where a file may go: on a comment, its author's; without one, the request's requester.
+
+    A file belongs to the message it came with, so that a customer never sees a file joined
+    to an internal note and nobody's words gain files they did not send. A closed ticket
+    takes no files at all.
+    """
+    status = Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).get()
+    if status == Ticket.Status.CLOSED:
+        raise TicketClosed
+    if comment is not None:
+        if comment.ticket_id != ticket.pk or comment.author_id != by.pk:
+            raise AttachmentRefused(
+                _("Files can be added only to your own comments on this ticket.")
+            )
+    elif ticket.requester_id != by.pk:
+        raise AttachmentRefused(
+            _("Only the requester adds files to the request itself; add yours to a comment.")
+        )
+
+
 def attach_file(*, ticket: Ticket, upload, by: User, comment: Comment | None = None) -> Attachment:
     """Store an uploaded file through the storage API, beside the ticket (and its comment)."""
     check_upload(upload)
+    check_attachable(ticket=ticket, by=by, comment=comment)
+    return _store(ticket=ticket, upload=upload, by=by, comment=comment)
+
+
+@transaction.atomic
+def attach_files(
+    *, ticket: Ticket, uploads: list, by: User, comment: Comment | None = None
+) -> list[Attachment]:
+    """Several files at once: all are checked before any is stored, so none or all are kept."""
+    if not uploads:
+        raise AttachmentRefused(_("Choose at least one file."))
+    for upload in uploads:
+        check_upload(upload)
+    check_attachable(ticket=ticket, by=by, comment=comment)
+    return [_store(ticket=ticket, upload=u, by=by, comment=comment) for u in uploads]
+
+
+def _store(*, ticket: Ticket, upload, by: User, comment: Comment | None) -> Attachment:
     name = (upload.name or "file").replace("/", "_").replace("\\", "_")[-200:]
     attachment = Attachment(
         tenant_id=ticket.tenant_id,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Avg, Count, Prefetch, Q
-from django.http import FileResponse, Http404, JsonResponse
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -17,6 +17,8 @@ from accounts.models import Membership, Organization, User
 from accounts.views_access import member_required
 
 from . import presence
+from .access import ensure_may_write
+from .downloads import attachment_response
 from .forms import (
     BulkForm,
     NotificationTemplateForm,
@@ -40,6 +42,7 @@ from .models import (
 from .notifications import PLACEHOLDERS, default_text
 from .services import (
     InvalidTransition,
+    TicketClosed,
     add_comment,
     assign_ticket,
     attach_file,
@@ -50,6 +53,7 @@ from .services import (
     move_to_queue,
     open_ticket,
     rate_ticket,
+    reopen_ticket,
     reset_notification_template,
     save_filter,
     save_notification_template,
@@ -159,7 +163,9 @@ def _staff_ticket(request, ticket: Ticket):
         if reply_form.is_valid():
             conflict = _conflict(ticket, reply_form.cleaned_data["version"])
             if conflict is None:
-                return _staff_reply(request, ticket, reply_form)
+                response = _staff_reply(request, ticket, reply_form)
+                if response is not None:
+                    return response
     elif action == "update":
         update_form = TicketUpdateForm(request.POST, tenant=request.tenant)
         if update_form.is_valid():
@@ -246,15 +252,15 @@ def _conflict(ticket: Ticket, version):
 
 
 def _staff_reply(request, ticket: Ticket, form: ReplyForm):
+    """Send the reply or note; None (and a form error) when the ticket refuses it."""
     data = form.cleaned_data
     is_public = data["visibility"] == "public"
-    ensure(request.membership, "reply_public" if is_public else "add_internal_note", ticket)
-    with transaction.atomic():
-        comment = add_comment(
-            ticket=ticket, author=request.user, body=data["body"], is_public=is_public
-        )
-        for upload in data["attachments"]:
-            attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
+    ensure_may_write(request.membership, ticket, is_public=is_public)
+    try:
+        _add_to_conversation(request, ticket, form, is_public=is_public)
+    except TicketClosed as refusal:
+        form.add_error(None, refusal.message)
+        return None
     messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
     return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
 
@@ -312,33 +318,51 @@ def _staff_update(request, ticket: Ticket, form: TicketUpdateForm):
     return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
 
 
+def _add_to_conversation(request, ticket: Ticket, form: ReplyForm, *, is_public: bool = True):
+    """The comment and its files, all or nothing (a closed ticket raises TicketClosed)."""
+    with transaction.atomic():
+        comment = add_comment(
+            ticket=ticket, author=request.user, body=form.cleaned_data["body"], is_public=is_public
+        )
+        for upload in form.cleaned_data["attachments"]:
+            attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
+    return comment
+
+
 def _customer_ticket(request, ticket: Ticket):
+    member = request.membership
     is_requester = ticket.requester_id == request.user.pk
+    may_write = can(member, "submit_ticket", ticket)
     reply_form = ReplyForm(staff=False)
     rating_form = RatingForm(
         initial={"score": getattr(getattr(ticket, "rating", None), "score", None)}
     )
+    status = 200
     if request.method == "POST":
+        status = 400
         action = request.POST.get("action")
         if action == "reply":
+            ensure_may_write(member, ticket)
             reply_form = ReplyForm(request.POST, request.FILES, staff=False)
             if reply_form.is_valid():
                 # A customer's reply is appended to the conversation: it cannot overwrite
-                # anything, so it needs no version check.
-                with transaction.atomic():
-                    comment = add_comment(
-                        ticket=ticket, author=request.user, body=reply_form.cleaned_data["body"]
-                    )
-                    for upload in reply_form.cleaned_data["attachments"]:
-                        attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
-                messages.success(request, _("Your reply was added."))
-                return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+                # anything, so it needs no version check. On a pending or solved request it
+                # hands the ticket back to the helpdesk (the service reopens it).
+                try:
+                    _add_to_conversation(request, ticket, reply_form)
+                except TicketClosed as refusal:
+                    reply_form.add_error(None, refusal.message)
+                    ticket.refresh_from_db()
+                else:
+                    messages.success(request, _("Your reply was added."))
+                    return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
         elif action == "reopen":
+            ensure_may_write(member, ticket)
             try:
-                change_status(ticket=ticket, to=Ticket.Status.OPEN, by=request.user)
+                reopen_ticket(ticket=ticket, by=request.user)
                 messages.success(request, _("Your request is open again."))
-            except InvalidTransition:
-                messages.error(request, _("This request is closed and cannot be reopened."))
+            except InvalidTransition as refusal:
+                messages.error(request, refusal.reason)
             return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
         elif action == "rate" and is_requester:
             rating_form = RatingForm(request.POST)
@@ -359,14 +383,10 @@ def _customer_ticket(request, ticket: Ticket):
         "reply_form": reply_form,
         "rating_form": rating_form,
         "is_requester": is_requester,
+        "may_write": may_write,
         "rating": getattr(ticket, "rating", None),
     }
-    return render(
-        request,
-        "tickets/ticket_customer.html",
-        context,
-        status=400 if request.method == "POST" else 200,
-    )
+    return render(request, "tickets/ticket_customer.html", context, status=status)
 
 
 def _rate(request, ticket: Ticket, form: RatingForm) -> bool:
@@ -377,8 +397,8 @@ def _rate(request, ticket: Ticket, form: RatingForm) -> bool:
             comment=form.cleaned_data["comment"],
             by=request.user,
         )
-    except InvalidTransition:
-        form.add_error(None, _("You can rate a request once it is solved."))
+    except InvalidTransition as refusal:
+        form.add_error(None, refusal.reason)
         return False
     messages.success(request, _("Thank you for your rating."))
     return True
@@ -420,14 +440,7 @@ def ticket_presence(request, slug, number):
 def attachment(request, slug, pk):
     """A file, only to people who may see its ticket (a note's file: staff only)."""
     found = get_object_or_404(Attachment.objects.visible_to(request.membership), pk=pk)
-    response = FileResponse(
-        found.file.open("rb"),
-        as_attachment=True,
-        filename=found.filename,
-        content_type=found.content_type,
-    )
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return attachment_response(found)
 
 
 # ------------------------------------------------------------------------------- workspace

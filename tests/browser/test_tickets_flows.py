@@ -58,3 +58,34 @@ def test_agent_replies_and_adds_an_internal_note(page, live_server, login, alice
     expect(timeline.locator(".note").get_by_text("Finance confirmed the refund.")).to_be_visible()
     reply, note = acme_ticket.comments.order_by("pk")
     assert reply.is_public and not note.is_public
+
+
+def test_customer_answers_a_pending_request_and_it_is_open_again(
+    page, live_server, login, bob, alice, acme_ticket
+):
+    change_status(ticket=acme_ticket, to="pending", by=alice.user)  # waiting on Bob
+    login(bob.user.email, PASSWORD)
+    page.goto(live_server.url + f"/t/acme/tickets/{acme_ticket.number}/")
+    expect(page.locator("h1 + p .badge")).to_have_text("Pending")
+
+    page.get_by_label("Add to the conversation").fill("The invoice number is 4711.")
+    page.get_by_role("button", name="Send", exact=True).click()
+
+    expect(page.get_by_text("Your reply was added.")).to_be_visible()
+    expect(page.locator("h1 + p .badge")).to_have_text("Open")
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "open"
+
+
+def test_a_closed_request_says_so_and_offers_a_new_one(
+    page, live_server, login, bob, alice, acme_ticket
+):
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    change_status(ticket=acme_ticket, to="closed", by=None)
+    login(bob.user.email, PASSWORD)
+    page.goto(live_server.url + f"/t/acme/tickets/{acme_ticket.number}/")
+
+    expect(page.get_by_role("heading", name="This request is closed")).to_be_visible()
+    expect(page.get_by_label("Add to the conversation")).to_have_count(0)
+    page.get_by_role("link", name="Open a new request").click()
+    expect(page).to_have_url(live_server.url + "/t/acme/portal/new/")

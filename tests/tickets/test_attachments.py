@@ -61,3 +61,23 @@ def test_refused_file_in_the_portal_keeps_the_typed_request(client, settings, bo
     )
     page = response.content.decode()
     assert "too big" in page and "Keep me" in page and "All this text" in page
+
+
+def test_a_file_goes_with_its_uploaders_own_words_and_never_onto_a_closed_ticket(
+    alice, bob, acme_ticket
+):
+    from tickets.services import TicketClosed, change_status
+
+    alices = add_comment(ticket=acme_ticket, author=alice.user, body="Refund sent")
+    with pytest.raises(AttachmentRefused, match="your own comments"):
+        attach_file(ticket=acme_ticket, upload=_file(), by=bob.user, comment=alices)
+    with pytest.raises(AttachmentRefused, match="Only the requester"):
+        attach_file(ticket=acme_ticket, upload=_file(), by=alice.user)
+    attach_file(ticket=acme_ticket, upload=_file(), by=alice.user, comment=alices)
+    attach_file(ticket=acme_ticket, upload=_file(), by=bob.user)
+
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    change_status(ticket=acme_ticket, to="closed", by=None)
+    with pytest.raises(TicketClosed):
+        attach_file(ticket=acme_ticket, upload=_file(), by=bob.user)
+    assert Attachment.objects.count() == 2

@@ -15,10 +15,12 @@ from rest_framework.response import Response
 from accounts.access import Decision, Refused, ensure
 from helpdesk.api import TenantScopedViewSet
 
-from .forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
-from .models import Comment, Queue, QueueGrant, Ticket
-from .services import (
+from ..access import ensure_may_write
+from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
+from ..models import Comment, Queue, QueueGrant, Ticket
+from ..services import (
     InvalidTransition,
+    TicketClosed,
     add_comment,
     assign_ticket,
     change_priority,
@@ -27,9 +29,12 @@ from .services import (
     move_to_queue,
     open_ticket,
     rate_ticket,
+    reopen_ticket,
     set_tags,
     update_queue,
 )
+from .attachments import TicketAttachmentsMixin
+from .refusals import CLOSED, ticket_closed
 
 CONFLICT = inline_serializer(
     "InvalidTransition",
@@ -41,7 +46,10 @@ CONFLICT = inline_serializer(
 
 
 def invalid_transition(exc: InvalidTransition) -> Response:
-    message = _("A ticket cannot move from %(old)s to %(new)s.") % {"old": exc.old, "new": exc.new}
+    message = exc.reason or _("A ticket cannot move from %(old)s to %(new)s.") % {
+        "old": exc.old,
+        "new": exc.new,
+    }
     return Response({"detail": message, "status": [message]}, status=status.HTTP_409_CONFLICT)
 
 
@@ -165,6 +173,7 @@ class RatingSerializer(serializers.Serializer):
 
 
 class TicketViewSet(
+    TicketAttachmentsMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -184,6 +193,7 @@ class TicketViewSet(
         "partial_update": "view_ticket",
         "comments": "view_ticket",
         "rating": "view_ticket",
+        **TicketAttachmentsMixin.action_permissions,
     }
 
     def get_queryset(self):
@@ -241,7 +251,8 @@ class TicketViewSet(
             if not allowed or data.get("status", Ticket.Status.OPEN) != Ticket.Status.OPEN:
                 refuse(_("As a customer you may only reopen a solved request."))
             if "status" in data and data["status"] != ticket.status:
-                change_status(ticket=ticket, to=Ticket.Status.OPEN, by=by)
+                ensure_may_write(member, ticket)  # a reply would reopen it too
+                reopen_ticket(ticket=ticket, by=by)
             return
         current_tags = sorted(t.name for t in ticket.tags.all())
         if "priority" in data and data["priority"] != ticket.priority:
@@ -261,10 +272,20 @@ class TicketViewSet(
             change_status(ticket=ticket, to=data["status"], by=by)
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
-    @extend_schema(methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer})
-    @action(detail=True, methods=["get", "post"], serializer_class=CommentSerializer)
+    @extend_schema(
+        methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer, 409: CLOSED}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=CommentSerializer,
+        filter_backends=[],  # the list's filters are not the conversation's
+    )
     def comments(self, request, *args, **kwargs):
-        """The conversation; customers get public replies only, never internal notes."""
+        """The conversation; customers get public replies only, never internal notes.
+
+        A requester's reply reopens a pending or solved ticket; a closed one takes no replies.
+        """
         ticket = self.get_object()
         member = self.membership
         if request.method == "GET":
@@ -280,24 +301,25 @@ class TicketViewSet(
         payload = CommentSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         is_public = payload.validated_data["is_public"]
-        if member.is_staff:
-            ensure(member, "reply_public" if is_public else "add_internal_note", ticket)
-        elif not is_public:
-            refuse(_("Internal notes are for staff only."))
-        else:
-            ensure(member, "submit_ticket")
-        comment = add_comment(
-            ticket=ticket,
-            author=request.user,
-            body=payload.validated_data["body"],
-            is_public=is_public,
-        )
+        ensure_may_write(member, ticket, is_public=is_public)
+        try:
+            comment = add_comment(
+                ticket=ticket,
+                author=request.user,
+                body=payload.validated_data["body"],
+                is_public=is_public,
+            )
+        except TicketClosed as refusal:
+            return ticket_closed(refusal)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer, 409: CONFLICT})
     @action(detail=True, methods=["post"], serializer_class=RatingSerializer)
     def rating(self, request, *args, **kwargs):
-        """The requester rates a solved request; a second rating replaces the first."""
+        """The requester rates a solved request; a second rating replaces the first.
+
+        A closed request's rating no longer changes (409).
+        """
         ticket = self.get_object()
         if ticket.requester_id != request.user.pk:
             refuse(_("Only the person who made the request may rate it."))
@@ -305,11 +327,8 @@ class TicketViewSet(
         payload.is_valid(raise_exception=True)
         try:
             rating = rate_ticket(ticket=ticket, by=request.user, **payload.validated_data)
-        except InvalidTransition:
-            message = _("You can rate a request once it is solved.")
-            return Response(
-                {"detail": message, "status": [message]}, status=status.HTTP_409_CONFLICT
-            )
+        except InvalidTransition as refusal:
+            return invalid_transition(refusal)
         return Response(
             {"score": rating.score, "comment": rating.comment}, status=status.HTTP_201_CREATED
         )
