@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.access import Refused, can, decide, ensure
@@ -452,7 +453,12 @@ def workspace(request, slug):
     if not member.is_staff:
         return redirect("tickets:portal", slug=slug)
     form = WorkspaceFilterForm(request.GET or None, member=member)
-    data = form.cleaned_data if form.is_valid() else {}
+    data = {}
+    if form.is_bound:
+        # The valid filters apply; a bad one is named on the page instead of dropping them all
+        # (after is_valid, cleaned_data holds just the valid fields).
+        form.is_valid()
+        data = form.cleaned_data
     page = cheap_page(
         workspace_tickets(member, data), request.GET.get("page"), request.GET.get("page_size")
     )
@@ -486,8 +492,16 @@ def bulk(request, slug):
     """One action on the selected rows; each ticket goes through its service and its check."""
     member = request.membership
     form = BulkForm(request.POST, tenant=request.tenant)
-    if not member.is_staff or not form.is_valid():
+    if not member.is_staff:
         messages.error(request, _("Choose tickets and an action."))
+        return _back(request, slug)
+    if not form.is_valid():
+        # Say what is missing: no rows ticked, or the action's own field left empty.
+        for field, errors in form.errors.items():
+            if field == "tickets":
+                messages.error(request, _("Tick the tickets to change first."))
+            else:
+                messages.error(request, " ".join(errors))
         return _back(request, slug)
     data = form.cleaned_data
     action = {
@@ -526,7 +540,10 @@ def bulk(request, slug):
         except InvalidTransition:
             refused.append(f"#{ticket.number}")
     if done:
-        messages.success(request, _("%(n)s tickets changed.") % {"n": done})
+        messages.success(
+            request,
+            ngettext("%(n)s ticket changed.", "%(n)s tickets changed.", done) % {"n": done},
+        )
     if refused:
         messages.warning(
             request,

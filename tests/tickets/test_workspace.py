@@ -168,3 +168,36 @@ def test_page_size_is_capped_and_next_page_is_found_without_counting(client, acm
     assert not response.context["page"].has_next
     assert len(response.context["page"].rows) == 1
     assert Ticket.objects.count() == 3
+
+
+def test_one_bad_filter_is_named_and_the_others_still_apply(client, acme, alice, bob, billing):
+    urgent = make_ticket(acme, bob.user, billing, subject="Urgent one", priority="urgent")
+    make_ticket(acme, bob.user, billing, subject="Calm one", priority="low")
+    client.force_login(alice.user)
+
+    response = client.get("/t/acme/workspace/?priority=urgent&created_after=not-a-date&view=all")
+
+    assert _numbers(response) == [urgent.number]
+    body = response.content.decode()
+    assert "Enter a valid date." in body
+    assert "This view is not open to you" in body
+
+
+def test_bulk_says_what_is_missing_and_counts_in_words(client, acme, alice, bob, billing):
+    ticket = make_ticket(acme, bob.user, billing)
+    client.force_login(alice.user)
+
+    missing = client.post(
+        "/t/acme/workspace/bulk/", {"tickets": [ticket.pk], "bulk_action": "status"}, follow=True
+    )
+    assert "Choose a status." in missing.content.decode()
+    none_ticked = client.post(
+        "/t/acme/workspace/bulk/", {"bulk_action": "status", "status": "open"}, follow=True
+    )
+    assert "Tick the tickets to change first." in none_ticked.content.decode()
+    done = client.post(
+        "/t/acme/workspace/bulk/",
+        {"tickets": [ticket.pk], "bulk_action": "status", "status": "open"},
+        follow=True,
+    )
+    assert "1 ticket changed." in done.content.decode()
