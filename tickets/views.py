@@ -227,6 +227,12 @@ def _staff_ticket(request, ticket: Ticket):
         .filter(user_id=ticket.requester_id)
         .first(),
         "may_view_people": can(member, "view_people"),
+        # The timeline keeps assignees by e-mail (stable); people read their names.
+        "names": dict(
+            User.objects.filter(
+                pk__in=Membership.objects.for_tenant(request.tenant).staff().values("user_id")
+            ).values_list("email", "name")
+        ),
         **rights,
     }
     status = 409 if conflict is not None else (400 if request.method == "POST" else 200)

@@ -90,6 +90,8 @@ def test_agent_changes_properties_and_the_timeline_tells_who_and_what(
     assert {"status", "priority", "assignee", "tags"} <= kinds
     page = client.get(ticket_url(acme_ticket)).content.decode()
     assert "Alice Agent: status changed, New → Pending" in page
+    assert "Alice Agent changed the assignee from — to Sam Supervisor" in page
+    assert "sam@acme.test" not in page.split('class="timeline"')[1]
 
 
 def test_invalid_transition_is_a_clear_form_error_and_nothing_changes(client, alice, acme_ticket):

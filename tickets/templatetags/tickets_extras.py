@@ -37,3 +37,9 @@ def event_value(value: str, kind: str) -> str:
     if choices is None or value not in choices.values:
         return value
     return str(choices(value).label)
+
+
+@register.filter
+def name_of(email: str, names: dict) -> str:
+    """A staff member's name for an e-mail kept in the timeline (the e-mail if unknown)."""
+    return (names or {}).get(email) or email
