@@ -212,9 +212,14 @@ def test_queues_list_create_and_patch_agents(api, ada, alice, olga, bob, billing
         == 400
     )
     assert api.post("/api/v1/t/acme/queues/", {"name": "billing"}).status_code == 400
+    one = api.get(f"/api/v1/t/acme/queues/{technical}/")
+    assert one.status_code == 200 and one.json()["name"] == "Technical"
+    api.force_authenticate(bob.user)
+    assert api.get(f"/api/v1/t/acme/queues/{billing.pk}/").json()["agents"] == []
 
 
 def test_queue_of_another_tenant_is_404(api, ada, globex_queue):
     api.force_authenticate(ada.user)
     response = api.patch(f"/api/v1/t/acme/queues/{globex_queue.pk}/", {"name": "Mine now"})
     assert response.status_code == 404
+    assert api.get(f"/api/v1/t/acme/queues/{globex_queue.pk}/").status_code == 404

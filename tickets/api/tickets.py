@@ -378,7 +378,11 @@ class QueueSerializer(serializers.ModelSerializer):
 
 
 class QueueViewSet(
-    mixins.ListModelMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, TenantScopedViewSet
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    TenantScopedViewSet,
 ):
     """Queues: every member lists them (customers the portal's); managers create and edit."""
 
