@@ -315,3 +315,24 @@ class NotificationTemplateForm(forms.Form):
     body = forms.CharField(
         label=_("Body"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 10})
     )
+
+    def _known_placeholders_only(self, name: str) -> str:
+        from .notifications import PLACEHOLDERS, unknown_placeholders
+
+        text = self.cleaned_data[name]
+        unknown = unknown_placeholders(text)
+        if unknown:
+            raise forms.ValidationError(
+                _("Not something an e-mail can fill in: %(unknown)s. Use only: %(known)s.")
+                % {
+                    "unknown": ", ".join(unknown),
+                    "known": ", ".join(f"{{{{ {p} }}}}" for p in PLACEHOLDERS),
+                }
+            )
+        return text
+
+    def clean_subject(self):
+        return self._known_placeholders_only("subject")
+
+    def clean_body(self):
+        return self._known_placeholders_only("body")

@@ -64,6 +64,14 @@ def wording(tenant, kind: str) -> tuple[str, str]:
     return default_text(kind)
 
 
+def unknown_placeholders(text: str) -> list[str]:
+    """The ``{{ names }}`` in a wording that no e-mail can fill, and stray template tags."""
+    unknown = [m.group(1) for m in _PLACEHOLDER.finditer(text) if m.group(1) not in PLACEHOLDERS]
+    leftover = _PLACEHOLDER.sub("", text)
+    unknown += [tag for tag in ("{{", "}}", "{%", "%}") if tag in leftover]
+    return list(dict.fromkeys(unknown))
+
+
 def fill(text: str, values: dict[str, str]) -> str:
     return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 

@@ -114,3 +114,17 @@ def test_notification_settings_page_edits_and_resets_wording(client, ada, alice,
     assert NotificationTemplate.objects.get().subject == "Done: {{ subject }}"
     client.post("/t/acme/settings/notifications/", {"kind": "solved", "reset": "1"})
     assert not NotificationTemplate.objects.exists()
+
+
+def test_wording_with_a_placeholder_no_e_mail_fills_is_refused_and_kept(client, ada, acme):
+    client.force_login(ada.user)
+    response = client.post(
+        "/t/acme/settings/notifications/",
+        {"kind": "solved", "subject": "Hi {{ number }} {{ bogus }}", "body": "Done {% if %}"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Not something an e-mail can fill in: bogus." in page
+    assert "Not something an e-mail can fill in: {%, %}." in page
+    assert "Hi {{ number }} {{ bogus }}" in page  # what was typed stays in the form
+    assert not NotificationTemplate.objects.exists()
