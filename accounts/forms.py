@@ -104,7 +104,7 @@ class InviteForm(TenantFormMixin, forms.Form):
     email = forms.CharField(label=_("E-mail"), max_length=254, widget=forms.EmailInput())
     role = forms.ModelChoiceField(label=_("Role"), queryset=None, to_field_name="key")
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=None, required=False, empty_label=_("None")
+        label=_("Organization"), queryset=None, required=False, empty_label=_("No organization")
     )
 
     def __init__(self, *args, tenant, **kwargs):
@@ -152,7 +152,7 @@ class RoleForm(forms.Form):
 class MembershipForm(TenantFormMixin, forms.Form):
     role = forms.ModelChoiceField(label=_("Role"), queryset=None)
     organization = forms.ModelChoiceField(
-        label=_("Organization"), queryset=None, required=False, empty_label=_("None")
+        label=_("Organization"), queryset=None, required=False, empty_label=_("No organization")
     )
     status = forms.ChoiceField(
         label=_("Status"),

@@ -60,8 +60,12 @@ class Command(BaseCommand):
         )
         for email, name, role, _org in DEMO_PEOPLE:
             self.stdout.write(f"  {role:<11} {email:<28} {name}")
-        from accounts.demo import SECOND_ADMIN
+        from accounts.demo import APPLICANT, SECOND_ADMIN
+        from accounts.demo_access import LIGHT_AGENT
 
-        self.stdout.write(
-            f"  {'admin':<11} {SECOND_ADMIN[0]:<28} {SECOND_ADMIN[1]} (another helpdesk: Globex)"
-        )
+        for role, (email, name), note in [
+            ("light", LIGHT_AGENT, "a custom role: internal notes, no public replies"),
+            ("applicant", APPLICANT, "signed up, waiting for an admin's approval"),
+            ("admin", SECOND_ADMIN, "another helpdesk: Globex"),
+        ]:
+            self.stdout.write(f"  {role:<11} {email:<28} {name} ({note})")
