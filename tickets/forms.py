@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership, Organization, User
 
 from .models import Comment, NotificationTemplate, Queue, Ticket
-from .services import AttachmentRefused, check_upload
+from .services import upload_refusals
 
 SUBJECT_MAX = Ticket._meta.get_field("subject").max_length
 BODY_MAX = Comment._meta.get_field("body").max_length
@@ -32,12 +32,7 @@ class MultipleFileField(forms.FileField):
     def clean(self, data, initial=None):
         files = data if isinstance(data, list | tuple) else ([data] if data else [])
         cleaned = [super(MultipleFileField, self).clean(f, initial) for f in files]
-        errors = []
-        for upload in cleaned:
-            try:
-                check_upload(upload)
-            except AttachmentRefused as refusal:
-                errors.extend(refusal.messages)
+        errors = upload_refusals(cleaned)
         if errors:
             raise forms.ValidationError(errors)
         return cleaned

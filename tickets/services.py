@@ -421,6 +421,17 @@ def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None
         )
 
 
+def upload_refusals(uploads) -> list[str]:
+    """Why each of these files would be refused (nothing when all may be stored)."""
+    refusals = []
+    for upload in uploads:
+        try:
+            check_upload(upload)
+        except AttachmentRefused as refusal:
+            refusals.extend(refusal.messages)
+    return refusals
+
+
 def attach_file(*, ticket: Ticket, upload, by: User, comment: Comment | None = None) -> Attachment:
     """Store an uploaded file through the storage API, beside the ticket (and its comment)."""
     check_upload(upload)

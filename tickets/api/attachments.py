@@ -28,7 +28,7 @@ from ..access import ensure_may_write
 from ..downloads import attachment_response
 from ..forms import BODY_MAX
 from ..models import Attachment, Comment, Ticket
-from ..services import AttachmentRefused, TicketClosed, add_comment, attach_files, check_upload
+from ..services import TicketClosed, add_comment, attach_files, upload_refusals
 from .refusals import CLOSED, ticket_closed
 
 
@@ -88,12 +88,7 @@ class AttachmentUploadSerializer(serializers.Serializer):
     )
 
     def validate_files(self, files):
-        refusals = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except AttachmentRefused as refusal:
-                refusals.extend(refusal.messages)
+        refusals = upload_refusals(files)
         if refusals:
             raise ValidationError(refusals)
         return files
