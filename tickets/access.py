@@ -5,13 +5,15 @@ from django.utils.translation import gettext as _
 from accounts.access import Decision, Refused, ensure
 from accounts.models import Membership
 
-from .models import Queue, Ticket
+from .models import Queue, Ticket, granted_queue_ids
 
 
 def works_queue(member: Membership, queue: Queue | None) -> bool:
     if queue is None:
         return False
-    return Queue.objects.worked_by(member).filter(pk=queue.pk).exists()
+    if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+        return queue.tenant_id == member.tenant_id
+    return queue.pk in granted_queue_ids(member)
 
 
 def ticket_rule(member: Membership, action: str, ticket: Ticket):

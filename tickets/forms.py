@@ -151,6 +151,51 @@ def staff_users(tenant):
     ).order_by("name", "email")
 
 
+def staff_or_query(staff: list[User] | None, tenant) -> list[User]:
+    """The staff list a view already read (one query for all its forms), or read it now."""
+    return staff if staff is not None else list(staff_users(tenant))
+
+
+class OrganizationField(forms.ModelChoiceField):
+    """An organization of the helpdesk: chosen from a list where there are few, typed by name
+    where there are too many to list (a page with thousands of options would be slow and
+    heavy). Its id, as saved views and links carry it, is accepted either way."""
+
+    LIST_LIMIT = 100
+
+    def set_organizations(self, queryset) -> None:
+        self.queryset = queryset
+        self.typed = queryset.count() > self.LIST_LIMIT
+        if self.typed:
+            self.widget = forms.TextInput(attrs={"autocomplete": "off"})
+            self.help_text = _("Its name")
+
+    def to_python(self, value):
+        if not getattr(self, "typed", False) or value in self.empty_values:
+            return super().to_python(value)
+        text = str(value).strip()
+        is_id = text.isdigit() and len(text) < 19  # a bigint, not an overflowing number
+        found = self.queryset.filter(pk=int(text)).first() if is_id else None
+        found = found or self.queryset.filter(name__iexact=text).first()
+        if found is None:
+            raise forms.ValidationError(
+                _("No organization of this helpdesk has this name."), code="invalid_choice"
+            )
+        return found
+
+    def prepare_value(self, value):
+        if not getattr(self, "typed", False):
+            return super().prepare_value(value)
+        if isinstance(value, Organization):
+            return value.name
+        if isinstance(value, int) or (
+            isinstance(value, str) and value.isdigit() and len(value) < 19
+        ):
+            found = self.queryset.filter(pk=int(value)).first()
+            return found.name if found else value
+        return value
+
+
 class RatingForm(forms.Form):
     score = forms.TypedChoiceField(
         label=_("Score"),
@@ -201,7 +246,7 @@ class WorkspaceFilterForm(forms.Form):
         max_length=200,
         help_text=_("Name or e-mail contains"),
     )
-    organization = forms.ModelChoiceField(
+    organization = OrganizationField(
         label=_("Organization"), queryset=Organization.objects.none(), required=False
     )
     tag = forms.CharField(label=_("Tag"), required=False, max_length=50)
@@ -218,18 +263,18 @@ class WorkspaceFilterForm(forms.Form):
         label=_("Sort"), choices=[(k, v[1]) for k, v in SORTS.items()], required=False
     )
 
-    def __init__(self, *args, member: Membership, **kwargs):
+    def __init__(self, *args, member: Membership, staff: list[User] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         tenant = member.tenant
         if not member.sees_all_tickets:
             self.fields["view"].choices = self.VIEWS[:-1]
         self.fields["queue"].queryset = Queue.objects.worked_by(member)
-        self.fields["organization"].queryset = Organization.objects.for_tenant(tenant)
+        self.fields["organization"].set_organizations(Organization.objects.for_tenant(tenant))
         self.fields["assignee"].choices = [
             ("", _("Anyone")),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *[(str(u.pk), u.get_full_name()) for u in staff_users(tenant)],
+            *[(str(u.pk), u.get_full_name()) for u in staff_or_query(staff, tenant)],
         ]
 
 
@@ -252,7 +297,7 @@ class BulkForm(forms.Form):
     )
     tags = forms.CharField(label=_("Tags"), required=False, max_length=500)
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, staff: list[User] | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         ids = self.data.getlist("tickets") if hasattr(self.data, "getlist") else []
         self.fields["tickets"].choices = [(i, i) for i in ids]
@@ -260,7 +305,7 @@ class BulkForm(forms.Form):
             ("", "—"),
             ("me", _("Me")),
             ("none", _("Nobody")),
-            *[(str(u.pk), u.get_full_name()) for u in staff_users(tenant)],
+            *[(str(u.pk), u.get_full_name()) for u in staff_or_query(staff, tenant)],
         ]
 
     def clean(self):

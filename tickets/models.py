@@ -5,12 +5,54 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from accounts.models import Membership, Organization
 from accounts.tenancy import TenantOwned, TenantQuerySet
+
+
+class _GrantChanges:
+    """Counts object-permission writes in this process, so that grants cached on a
+    membership object are read again after a grant or a revocation (tests and jobs hold a
+    membership across such changes; a web request resolves a fresh one anyway)."""
+
+    count = 0
+
+    @classmethod
+    def bump(cls, **kwargs) -> None:
+        cls.count += 1
+
+
+for _model in (UserObjectPermission, GroupObjectPermission):
+    post_save.connect(_GrantChanges.bump, sender=_model, dispatch_uid=f"grants-{_model.__name__}")
+    post_delete.connect(
+        _GrantChanges.bump, sender=_model, dispatch_uid=f"grants-del-{_model.__name__}"
+    )
+
+
+def granted_queue_ids(member: Membership) -> list[int]:
+    """Ids of the queues granted to the member, read once per membership object.
+
+    Guardian holds the grant; QueueGrant only adds who granted it and its expiry. A request
+    resolves its membership once, so this is one small query per request; lists then filter
+    on literal ids, which the planner can estimate (a guardian subquery it cannot, and at a
+    million tickets it then walks every ticket of the queues instead of the newest few).
+    """
+    cached = getattr(member, "_granted_queue_ids", None)
+    if cached is None or cached[0] != _GrantChanges.count:
+        queues = get_objects_for_user(
+            member.user,
+            "tickets.work_queue",
+            klass=Queue.objects.for_tenant(member.tenant),
+            accept_global_perms=False,
+        )
+        cached = (_GrantChanges.count, sorted(queues.values_list("pk", flat=True)))
+        member._granted_queue_ids = cached
+    return cached[1]
 
 
 class QueueQuerySet(TenantQuerySet):
@@ -19,10 +61,7 @@ class QueueQuerySet(TenantQuerySet):
         queues = self.for_tenant(member.tenant)
         if member.sees_all_tickets or member.tenant.agents_work_all_queues:
             return queues
-        # Guardian holds the grant; QueueGrant only adds who granted it and its expiry.
-        return get_objects_for_user(
-            member.user, "tickets.work_queue", klass=queues, accept_global_perms=False
-        )
+        return queues.filter(pk__in=granted_queue_ids(member))
 
 
 class Queue(TenantOwned):
@@ -96,8 +135,7 @@ class TicketQuerySet(TenantQuerySet):
             if member.tenant.agents_work_all_queues:
                 return tickets
             return tickets.filter(
-                Q(queue__in=Queue.objects.worked_by(member).values("pk"))
-                | Q(assignee_id=member.user_id)
+                Q(queue_id__in=granted_queue_ids(member)) | Q(assignee_id=member.user_id)
             )
         own = Q(requester_id=member.user_id)
         if member.tenant.customers_see_organization_tickets and member.organization_id:

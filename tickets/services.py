@@ -52,6 +52,13 @@ REOPENED_BY_CUSTOMER_REPLY = (Ticket.Status.PENDING, Ticket.Status.SOLVED)
 
 
 def _next_number(tenant: Tenant) -> int:
+    """The tenant's next ticket number, to be used in the caller's transaction.
+
+    The tenant's row is locked (FOR NO KEY UPDATE: rows that refer to the tenant can still
+    be written) until that transaction ends, so concurrent requests take numbers in turn
+    instead of colliding on the unique number, waiting for each other's commit and retrying.
+    """
+    Tenant.objects.select_for_update(no_key=True).filter(pk=tenant.pk).values_list("pk").first()
     last = Ticket.objects.for_tenant(tenant).aggregate(n=Max("number"))["n"]
     return (last or 0) + 1
 
@@ -106,7 +113,7 @@ def open_ticket(
                     queue=queue,
                     priority=priority,
                     requester=requester,
-                    organization=membership.organization if membership else None,
+                    organization_id=membership.organization_id if membership else None,
                     created_at=at,
                     updated_at=at,
                 )

@@ -30,6 +30,7 @@ from .forms import (
     SubmitForm,
     TicketUpdateForm,
     WorkspaceFilterForm,
+    staff_users,
 )
 from .models import (
     Attachment,
@@ -111,6 +112,7 @@ def _find_ticket(request, number) -> Ticket:
     ticket = get_object_or_404(
         Ticket.objects.for_tenant(request.tenant).with_list_columns(), number=number
     )
+    ticket.tenant = request.tenant  # already read by the middleware
     decision = decide(request.membership, "view_ticket", ticket)
     if not decision.allowed:
         if request.membership.is_staff:
@@ -458,7 +460,8 @@ def workspace(request, slug):
     member = request.membership
     if not member.is_staff:
         return redirect("tickets:portal", slug=slug)
-    form = WorkspaceFilterForm(request.GET or None, member=member)
+    staff = list(staff_users(request.tenant))  # read once for both forms' assignee lists
+    form = WorkspaceFilterForm(request.GET or None, member=member, staff=staff)
     data = {}
     if form.is_bound:
         # The valid filters apply; a bad one is named on the page instead of dropping them all
@@ -477,7 +480,7 @@ def workspace(request, slug):
         "query": query.urlencode(),
         "saved_filters": SavedFilter.objects.owned_by(member),
         "save_form": SaveFilterForm(initial={"query": query.urlencode()}),
-        "bulk_form": BulkForm(tenant=request.tenant),
+        "bulk_form": BulkForm(tenant=request.tenant, staff=staff),
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
         "may_view_people": can(member, "view_people"),

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Membership
 
 from .forms import SORTS
-from .models import Queue, Ticket
+from .models import Ticket, granted_queue_ids
 
 PRIORITY_RANK = Case(
     *[When(priority=p, then=Value(i)) for i, p in enumerate(Ticket.Priority.values)],
@@ -25,12 +25,20 @@ def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
+def _in_queues_of(member: Membership) -> Q:
+    """Tickets in a queue the member works, as literal ids the planner can estimate."""
+    if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+        # Every queue, and the requests filed in none: they wait here for triage
+        # (visible_to still decides who sees those).
+        return Q()
+    return Q(queue_id__in=granted_queue_ids(member))
+
+
 def workspace_tickets(member: Membership, data: dict):
     """The member's tickets for the view and filters in ``data`` (a valid form's cleaned_data)."""
     tickets = Ticket.objects.visible_to(member)
     view = data.get("view") or "queues"
-    # A request filed in no queue waits for triage by whoever may see it (visible_to decides).
-    in_my_queues = Q(queue__in=Queue.objects.worked_by(member).values("pk")) | Q(queue__isnull=True)
+    in_my_queues = _in_queues_of(member)
     if view == "mine":
         tickets = tickets.filter(assignee_id=member.user_id).open()
     elif view == "unassigned":

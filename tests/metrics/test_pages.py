@@ -2,9 +2,11 @@
 
 import csv
 import io
+import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -98,6 +100,7 @@ def test_definitions_are_open_to_agents_too(client, alice, bob):
 def test_dashboard_query_count_does_not_grow_with_the_data(client, acme, sam, bob, alice, computed):
     client.force_login(sam.user)
     client.get(url("dashboard"), MARCH)  # warm caches (content types, sessions)
+    cache.clear()  # measure the figures being read, not the cached ones
     with CaptureQueriesContext(connection) as small:
         client.get(url("dashboard"), MARCH)
 
@@ -113,6 +116,30 @@ def test_dashboard_query_count_does_not_grow_with_the_data(client, acme, sam, bo
     assert len(large) == len(small)
     assert len(small) <= 25
     assert not [q for q in large.captured_queries if "tickets_ticket" in q["sql"]]
+
+
+def test_dashboard_reads_figures_once_per_metrics_run(client, acme, sam, bob, alice, computed):
+    client.force_login(sam.user)
+    cache.clear()
+
+    def page():  # without the per-response CSRF tokens
+        html = client.get(url("dashboard"), MARCH).content.decode()
+        return re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+
+    with CaptureQueriesContext(connection) as first:
+        before = page()
+    with CaptureQueriesContext(connection) as again:
+        assert page() == before
+    rollups = [q for q in again.captured_queries if "metrics_dailyrollup" in q["sql"]]
+    assert not rollups and len(again) < len(first)
+
+    # A metrics run stamps a new computed_at: the next view shows the new figures.
+    queue = make_queue(acme, "Late queue", alice.user)
+    new_ticket(acme, bob.user, queue, at(3, 10))
+    update_metrics(tenant=acme, full=True)
+    after = page()
+    assert '<p class="stat">3</p>' in before and '<p class="stat">4</p>' in after
+    assert "Late queue" in after and "Late queue" not in before
 
 
 def test_people_directory_shows_tenure_and_figures(client, ada, alice, bob, computed):

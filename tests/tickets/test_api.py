@@ -223,3 +223,31 @@ def test_queue_of_another_tenant_is_404(api, ada, globex_queue):
     response = api.patch(f"/api/v1/t/acme/queues/{globex_queue.pk}/", {"name": "Mine now"})
     assert response.status_code == 404
     assert api.get(f"/api/v1/t/acme/queues/{globex_queue.pk}/").status_code == 404
+
+
+def test_api_list_counts_up_to_a_limit_and_pages_on_past_it(api, acme, alice, bob, billing):
+    from helpdesk.rest import PageNumberPagination
+
+    for n in range(5):
+        make_ticket(acme, bob.user, billing, subject=f"T{n}")
+    api.force_authenticate(alice.user)
+    url = "/api/v1/t/acme/tickets/"
+    exact = api.get(url, {"page_size": 2}).json()
+    assert exact["count"] >= 5 and exact["count_capped"] is False
+
+    limit = PageNumberPagination.count_limit
+    PageNumberPagination.count_limit = 3
+    try:
+        first = api.get(url, {"page_size": 2}).json()
+        assert first["count"] == 3 and first["count_capped"] is True
+        seen, page = [], first
+        while True:
+            seen += [t["number"] for t in page["results"]]
+            if not page["next"]:
+                break
+            page = api.get(page["next"]).json()
+        assert len(seen) == exact["count"] == len(set(seen))  # next goes past the limit
+    finally:
+        PageNumberPagination.count_limit = limit
+    assert api.get(url, {"page": "9"}).status_code == 404
+    assert api.get(url, {"page": "x"}).status_code == 404

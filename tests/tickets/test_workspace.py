@@ -201,3 +201,59 @@ def test_bulk_says_what_is_missing_and_counts_in_words(client, acme, alice, bob,
         follow=True,
     )
     assert "1 ticket changed." in done.content.decode()
+
+
+def test_many_organizations_are_typed_by_name_not_listed(client, acme, sam, bob):
+    from accounts.models import Organization
+    from tickets.forms import OrganizationField
+
+    orgs = Organization.objects.bulk_create(
+        Organization(tenant=acme, name=f"Org {n:03}")
+        for n in range(OrganizationField.LIST_LIMIT + 1)
+    )
+    theirs = make_ticket(acme, bob.user, subject="Theirs")
+    Ticket.objects.filter(pk=theirs.pk).update(organization=orgs[7])
+    make_ticket(acme, bob.user, subject="Someone else's")
+    client.force_login(sam.user)
+
+    page = client.get("/t/acme/workspace/?view=all").content.decode()
+    assert "Org 100" not in page  # no option per organization
+    assert 'name="organization"' in page
+
+    by_name = client.get("/t/acme/workspace/?view=all&organization=org 007")
+    assert _numbers(by_name) == [theirs.number]
+    by_id = client.get(f"/t/acme/workspace/?view=all&organization={orgs[7].pk}")
+    assert _numbers(by_id) == [theirs.number]
+    assert 'value="Org 007"' in by_id.content.decode()  # the box shows the name
+    unknown = client.get("/t/acme/workspace/?view=all&organization=Nobody Inc")
+    assert "No organization of this helpdesk has this name." in unknown.content.decode()
+
+
+def test_workspace_queries_do_not_grow_with_grants_staff_or_organizations(
+    client, acme, alice, bob, billing
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from accounts.models import Organization
+    from tests.factories import make_member
+    from tickets.services import grant_queue
+
+    make_ticket(acme, bob.user, billing)
+    client.force_login(alice.user)
+    client.get("/t/acme/workspace/")  # warm the session
+    with CaptureQueriesContext(connection) as small:
+        client.get("/t/acme/workspace/")
+    for n in range(5):
+        queue = make_queue(acme, f"Queue {n}")
+        grant_queue(queue=queue, user=alice.user, by=None)
+        make_ticket(acme, bob.user, queue)
+        make_member(acme, f"agent{n}@acme.test", "agent")
+    Organization.objects.bulk_create(Organization(tenant=acme, name=f"O{n}") for n in range(150))
+    with CaptureQueriesContext(connection) as large:
+        response = client.get("/t/acme/workspace/")
+    assert len(response.context["page"].rows) == 6
+    # Past the list limit the organizations are no longer read for a <select>: one fewer.
+    assert len(large) == len(small) - 1
+    guardian = [q for q in large.captured_queries if "guardian_" in q["sql"]]
+    assert len(guardian) == 1  # the member's grants, read once for the whole page
