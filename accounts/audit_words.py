@@ -54,6 +54,7 @@ ACTIONS = {
     "notification_template.saved": _("e-mail wording saved"),
     "notification_template.reset": _("e-mail wording reset"),
     "article.created": _("article written"),
+    "article.changed": _("article changed"),
     "article.reviewed": _("article reviewed"),
     "knowledge.settings": _("knowledge base settings changed"),
     "onboarding.changed": _("onboarding checklist changed"),

@@ -749,6 +749,15 @@ def create_role(
     return role
 
 
+def check_role_change(role: Role, *, permissions=None, scope=None) -> None:
+    """Refuse what a role may not become (asked before its reach is shown, too)."""
+    if not (role.is_builtin and role.key == "admin"):
+        return
+    narrowed = permissions is not None and _clean_permissions(permissions) != list(ACTIONS)
+    if narrowed or (scope is not None and _clean_scope(scope) != role.scope):
+        raise NotPermitted(_("The admin role keeps every action, so no one is locked out."))
+
+
 @transaction.atomic
 def change_role_template(
     *,
@@ -761,16 +770,11 @@ def change_role_template(
 ) -> Role:
     """Edit a role. Its key never changes; the admin role keeps every action and sees all."""
     before = _role_state(role)
+    check_role_change(role, permissions=permissions, scope=scope)
     if permissions is not None:
-        permissions = _clean_permissions(permissions)
-        if role.is_builtin and role.key == "admin" and permissions != list(ACTIONS):
-            raise NotPermitted(_("The admin role keeps every action, so no one is locked out."))
-        role.permissions = permissions
+        role.permissions = _clean_permissions(permissions)
     if scope is not None:
-        scope = _clean_scope(scope)
-        if role.is_builtin and role.key == "admin" and scope != role.scope:
-            raise NotPermitted(_("The admin role keeps every action, so no one is locked out."))
-        role.scope = scope
+        role.scope = _clean_scope(scope)
     if name is not None:
         if not name.strip():
             raise ValidationError({"name": [_("Give the role a name.")]})

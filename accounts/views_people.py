@@ -37,6 +37,7 @@ from .services import (
     change_membership,
     change_role_template,
     check_membership_change,
+    check_role_change,
     create_role,
     decide_access_request,
     delete_joining_rule,
@@ -506,19 +507,22 @@ def role_edit(request, slug, role_id=None):
         data = form.cleaned_data
         # What the admin saw the reach of; if they changed the role since, show it again.
         signature = ",".join(sorted(data["permissions"])) + "|" + data["scope"]
-        if request.POST.get("confirm") != "yes" or request.POST.get("reviewed") != signature:
-            reach = role_reach(role=role, permissions=data["permissions"], scope=data["scope"])
-        else:
-            try:
-                if role is None:
-                    role = create_role(tenant=request.tenant, by=request.user, **data)
-                else:
-                    change_role_template(role=role, by=request.user, **data)
-            except ValidationError as error:
-                _add_errors(form, error)
-            except NotPermitted as refusal:
-                form.add_error(None, refusal.message)
+        try:
+            if role is not None:
+                # A change the role can't take is refused before its reach is shown.
+                check_role_change(role, permissions=data["permissions"], scope=data["scope"])
+            if request.POST.get("confirm") != "yes" or request.POST.get("reviewed") != signature:
+                reach = role_reach(role=role, permissions=data["permissions"], scope=data["scope"])
+            elif role is None:
+                role = create_role(tenant=request.tenant, by=request.user, **data)
             else:
+                change_role_template(role=role, by=request.user, **data)
+        except ValidationError as error:
+            _add_errors(form, error)
+        except NotPermitted as refusal:
+            form.add_error(None, refusal.message)
+        else:
+            if reach is None:
                 messages.success(request, _("Role %(name)s saved.") % {"name": role})
                 return redirect("accounts:roles", slug=slug)
     return render(
@@ -630,13 +634,14 @@ def joining_rule_delete(request, slug, rule_id):
 def audit_log(request, slug):
     form = AuditFilterForm(request.GET or None)
     filters = {}
-    if form.is_bound and form.is_valid():
+    if form.is_bound:
+        form.is_valid()  # the valid filters apply; a bad one is named on the form
         data = form.cleaned_data
         filters = {
-            "action": data["action"],
-            "actor": data["actor"],
-            "from": data["date_from"],
-            "to": data["date_to"],
+            "action": data.get("action"),
+            "actor": data.get("actor"),
+            "from": data.get("date_from"),
+            "to": data.get("date_to"),
         }
     entries = audit_entries(request.tenant, filters)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

@@ -178,7 +178,7 @@ def test_a_new_person_accepts_on_the_page_and_lands_on_the_welcome_page(client, 
     )
     assert response.redirect_chain[-1][0] == page_url("welcome/")
     body = response.content.decode()
-    assert "You are Agent here" in body and "Write internal notes" in body
+    assert "Your role here: Agent." in body and "Write internal notes" in body
 
 
 def test_inviting_a_member_or_a_bad_address_is_refused(api, ada, bob):

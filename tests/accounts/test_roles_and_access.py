@@ -346,3 +346,17 @@ def test_navigation_shows_what_the_role_allows_and_the_waiting_count(client, ada
     labels, body = _main_nav(client, "welcome/")
     assert labels == ["My", "New", "Knowledge", "News", "Ideas"]
     assert "Why can" in body and "Audit log" not in body and "Approvals" not in body
+
+
+def test_narrowing_the_admin_role_is_refused_before_its_reach(client, acme, ada):
+    client.force_login(ada.user)
+    admin = role(acme, "admin")
+    response = client.post(
+        page_url(f"roles/{admin.pk}/"),
+        {"name": "Admin", "description": "", "scope": "all", "permissions": ["view_ticket"]},
+    )
+    body = response.content.decode()
+    assert "The admin role keeps every action" in body
+    assert "Before you save" not in body  # no reach, no "Save this change"
+    admin.refresh_from_db()
+    assert admin.permissions == list(ACTIONS)

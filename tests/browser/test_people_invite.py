@@ -33,7 +33,7 @@ def test_admin_invites_an_agent_who_accepts_and_signs_in(page, live_server, logi
 
     expect(page.get_by_role("heading", name="Welcome to Acme")).to_be_visible()
     assert page.url.endswith("/t/acme/welcome/")
-    expect(page.get_by_text("You are Agent here.")).to_be_visible()
+    expect(page.get_by_text("Your role here: Agent.")).to_be_visible()
 
     page.get_by_role("button", name="Sign out").click()
     login("agnes@acme.test", AGENT_PASSWORD)
