@@ -243,6 +243,15 @@ def register(*, tenant: Tenant, email: str, name: str, password: str) -> Members
                 ]
             }
         )
+    if Invitation.objects.for_tenant(tenant).open().filter(email__iexact=email).exists():
+        # The invitation carries the role an admin chose; a sign-up would take another one.
+        raise NotPermitted(
+            _(
+                "An invitation to %(tenant)s waits for this address: join through the link in "
+                "its e-mail (an admin can send it again)."
+            )
+            % {"tenant": tenant.name}
+        )
     outcome = joining_outcome(tenant=tenant, email=email)
     if outcome.outcome == "refused":
         raise NotPermitted(outcome.reason)

@@ -5,7 +5,7 @@ from django.core import mail
 from django.test import override_settings
 
 from accounts.models import AuditEntry, JoiningRule, Membership, User
-from accounts.services import add_joining_rule, unreachable_rules
+from accounts.services import add_joining_rule, invite, unreachable_rules
 from tests.factories import PASSWORD, make_member, make_tenant, role
 
 from .conftest import api_url, page_url
@@ -450,3 +450,14 @@ def test_unused_tenant_is_untouched_by_sign_ups_elsewhere(api, acme, ada):
     assert not Membership.objects.for_tenant(other).exists()
     assert mail.outbox == []
     assert PASSWORD
+
+
+def test_an_invited_address_joins_through_its_invitation_not_a_sign_up(api, acme, ada):
+    open_rule(acme, approval=True, by=ada.user)
+    invite(tenant=acme, email="nina@example.com", role=role(acme, "agent"), by=ada.user)
+
+    response = sign_up(api, "Nina@example.com")
+
+    assert response.status_code == 403
+    assert "An invitation to Acme waits for this address" in response.json()["detail"]
+    assert not User.objects.filter(email="nina@example.com").exists()
