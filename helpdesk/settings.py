@@ -56,6 +56,7 @@ if env.bool("BENCH_QUERY_HEADER", default=False):
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
+FORM_RENDERER = "helpdesk.forms_renderer.FormRenderer"  # the plain widgets without templates
 
 TEMPLATES = [
     {

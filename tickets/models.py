@@ -284,12 +284,24 @@ class Ticket(TenantOwned):
     def __str__(self):
         return f"#{self.number} {self.subject}"
 
+    # What Django's get_FOO_display gives (the label, or the value itself when it is not a
+    # choice), without rebuilding the choices' dict for every call: every list shows these.
+    def get_status_display(self) -> str:
+        return str(STATUS_LABELS.get(self.status, self.status))
+
+    def get_priority_display(self) -> str:
+        return str(PRIORITY_LABELS.get(self.priority, self.priority))
+
     def can_move_to(self, status: str) -> bool:
         return status in self.NEXT_STATUSES[self.status]
 
     @property
     def is_solved(self) -> bool:
         return self.status in (self.Status.SOLVED, self.Status.CLOSED)
+
+
+STATUS_LABELS = dict(Ticket.Status.choices)
+PRIORITY_LABELS = dict(Ticket.Priority.choices)
 
 
 class Comment(TenantOwned):

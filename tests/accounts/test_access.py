@@ -20,6 +20,16 @@ def test_builtin_role_matrix_and_its_explanation_agree(acme, role_key, action):
     assert f"{member.role}, {verb}" in decision.reasons[0]
 
 
+@pytest.mark.parametrize("status", ["active", "pending", "deactivated"])
+@pytest.mark.parametrize("role_key", list(BUILTIN_ROLES))
+def test_permissions_of_lists_what_decide_allows(acme, role_key, status):
+    from tests.factories import make_member
+
+    member = make_member(acme, f"{role_key}-{status}@matrix.test", role_key, status=status)
+    assert permissions_of(member) == [a for a in ACTIONS if decide(member, a).allowed]
+    assert permissions_of(None) == []
+
+
 def test_pending_member_is_told_they_wait_for_approval(pete):
     decision = decide(pete, "submit_ticket")
     assert not decision.allowed
