@@ -112,13 +112,9 @@ def permissions_of(member: Membership | None) -> list[str]:
     ``decide`` without an object, less the words: every page's navigation asks this, and
     building the reasons of every action cost more than the rest of the check.
     """
-    if member is None or member.status in (
-        Membership.Status.PENDING,
-        Membership.Status.DEACTIVATED,
-    ):
+    if member is None or not member.is_active:
         return []
-    role = member.role
-    return [action for action in ACTIONS if role.allows(action)]
+    return [action for action in ACTIONS if member.role.allows(action)]
 
 
 def ensure(member: Membership | None, action: str, obj=None) -> Decision:

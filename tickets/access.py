@@ -5,13 +5,13 @@ from django.utils.translation import gettext as _
 from accounts.access import Decision, Refused, ensure
 from accounts.models import Membership
 
-from .models import Queue, Ticket, granted_queue_ids
+from .models import Queue, Ticket, granted_queue_ids, works_every_queue
 
 
 def works_queue(member: Membership, queue: Queue | None) -> bool:
     if queue is None:
         return False
-    if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+    if works_every_queue(member):
         return queue.tenant_id == member.tenant_id
     return queue.pk in granted_queue_ids(member)
 

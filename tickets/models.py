@@ -34,6 +34,11 @@ for _model in (UserObjectPermission, GroupObjectPermission):
     )
 
 
+def works_every_queue(member: Membership) -> bool:
+    """Supervisors and admins work every queue, and so do agents where the tenant says so."""
+    return member.sees_all_tickets or member.tenant.agents_work_all_queues
+
+
 def granted_queue_ids(member: Membership) -> list[int]:
     """Ids of the queues granted to the member, read once per membership object.
 
@@ -59,7 +64,7 @@ class QueueQuerySet(TenantQuerySet):
     def worked_by(self, member: Membership):
         """Queues the member works: all for supervisors/admins or where the tenant says so."""
         queues = self.for_tenant(member.tenant)
-        if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+        if works_every_queue(member):
             return queues
         return queues.filter(pk__in=granted_queue_ids(member))
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from accounts.models import Membership
 
 from .forms import SORTS
-from .models import Ticket, granted_queue_ids
+from .models import Ticket, granted_queue_ids, works_every_queue
 
 PRIORITY_RANK = Case(
     *[When(priority=p, then=Value(i)) for i, p in enumerate(Ticket.Priority.values)],
@@ -27,7 +27,7 @@ def _day_start(day):
 
 def _in_queues_of(member: Membership) -> Q:
     """Tickets in a queue the member works, as literal ids the planner can estimate."""
-    if member.sees_all_tickets or member.tenant.agents_work_all_queues:
+    if works_every_queue(member):
         # Every queue, and the requests filed in none: they wait here for triage
         # (visible_to still decides who sees those).
         return Q()
