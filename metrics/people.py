@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import heapq
 from datetime import date, datetime, time, timedelta
 
 from django.db.models import Avg, Count, Q
@@ -13,7 +12,7 @@ from accounts.models import Membership, Tenant
 from tickets.models import Rating, Ticket, TicketEvent
 
 from .models import DailyRollup, Dimension
-from .queries import SUMMED, figures_of, percentile
+from .queries import SUMMED, figures_of, merged, percentile
 from .services import day_start, local_today, tenant_zone
 
 
@@ -41,7 +40,7 @@ def figures_of_refs(tenant: Tenant, start: date, end: date, dimension: str, refs
         .values(*SUMMED, "resolution_seconds")
     )
     totals = {field: sum(row[field] for row in rows) for field in SUMMED}
-    durations = list(heapq.merge(*(row["resolution_seconds"] for row in rows)))
+    durations = merged(row["resolution_seconds"] for row in rows)
     return figures_of(totals, durations, None)
 
 
