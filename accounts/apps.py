@@ -7,6 +7,7 @@ class AccountsConfig(AppConfig):
     name = "accounts"
 
     def ready(self):
+        from . import checks  # noqa: F401 (registers the deployment checks)
         from .services import give_admins_every_action
 
         post_migrate.connect(give_admins_every_action, sender=self)

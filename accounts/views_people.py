@@ -215,6 +215,13 @@ def person_grant(request, slug, user_id):
             _("%(name)s no longer works %(queue)s.") % {"name": member.user, "queue": queue.name},
         )
         return redirect("accounts:person", slug=slug, user_id=user_id)
+    if not member.role.is_staff:
+        messages.error(
+            request,
+            _("%(name)s is a customer: customers do not work queues. Give a staff role first.")
+            % {"name": member.user},
+        )
+        return redirect("accounts:person", slug=slug, user_id=user_id)
     expires_at = None
     until = request.POST.get("expires_on", "").strip()
     if until:
@@ -437,6 +444,8 @@ def role_reach(*, role: Role | None, permissions: list[str], scope: str) -> list
         return [_("No one has this new role yet; it gives nothing until you give it to someone.")]
     members = Membership.objects.for_tenant(role.tenant).active().filter(role=role)
     count = members.count()
+    if count == 0:
+        return [_("No one has this role now: the change reaches whoever you give it to later.")]
     before = set(role.permissions)
     after = set(permissions)
     added = [ACTIONS[a] for a in ACTIONS if a in after - before]

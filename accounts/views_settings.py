@@ -12,7 +12,14 @@ from .models import Tenant
 from .services import TENANT_SETTINGS, update_tenant_settings
 from .views_access import member_required
 
-TIME_ZONES = sorted(zoneinfo.available_timezones() - {"Factory", "localtime"})
+# The zones people pick from: UTC and the Area/City names. The database also keeps old
+# aliases (US/Eastern, EST5EDT, Etc/GMT+5, ...) that only lengthen the list; a helpdesk that
+# already uses one keeps it (the form adds its current zone).
+REGIONS = (
+    "Africa/", "America/", "Antarctica/", "Arctic/", "Asia/", "Atlantic/", "Australia/",
+    "Europe/", "Indian/", "Pacific/",
+)  # fmt: skip
+TIME_ZONES = ["UTC"] + sorted(z for z in zoneinfo.available_timezones() if z.startswith(REGIONS))
 
 
 class TenantSettingsForm(forms.ModelForm):
@@ -25,6 +32,15 @@ class TenantSettingsForm(forms.ModelForm):
     class Meta:
         model = Tenant
         fields = TENANT_SETTINGS
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        current = self.instance.time_zone
+        if current and current not in TIME_ZONES:
+            self.fields["time_zone"].choices = [
+                (current, current),
+                *self.fields["time_zone"].choices,
+            ]
 
 
 @member_required("manage_settings")

@@ -130,6 +130,18 @@ def test_a_grant_in_the_past_is_refused(client, ada, olga, billing):
     assert not QueueGrant.objects.filter(user=olga.user).exists()
 
 
+def test_a_customer_is_offered_no_queue_and_a_grant_is_refused(client, ada, bob, billing):
+    client.force_login(ada.user)
+    assert "Grant queue" not in client.get(page_url(f"people/{bob.user_id}/")).content.decode()
+
+    response = client.post(
+        page_url(f"people/{bob.user_id}/queues/"), {"queue": billing.pk}, follow=True
+    )
+
+    assert "customers do not work queues" in response.content.decode()
+    assert not QueueGrant.objects.filter(user=bob.user).exists()
+
+
 def test_an_expired_grant_ends_by_itself_and_is_logged(acme, ada, olga, billing, acme_ticket):
     from tickets.services import grant_queue
 

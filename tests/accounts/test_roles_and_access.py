@@ -165,6 +165,18 @@ def test_migrating_gives_existing_admin_roles_every_action(acme, ada):
     assert role(acme, "agent").permissions == agent_before
 
 
+def test_a_role_no_one_has_says_so_instead_of_counting_zero_people(client, acme, ada):
+    empty = create_role(tenant=acme, by=ada.user, name="Spare", permissions=[], scope="own")
+    client.force_login(ada.user)
+    data = {"name": "Spare", "description": "", "scope": "queues", "permissions": ["reply_public"]}
+
+    body = client.post(page_url(f"roles/{empty.pk}/"), data).content.decode()
+
+    assert "No one has this role now" in body and "0 people" not in body
+    empty.refresh_from_db()
+    assert empty.permissions == []  # a review, not a save
+
+
 def test_role_page_shows_the_reach_before_saving(client, acme, ada, alice, olga, billing):
     grant_olga = QueueGrant.objects.count()
     light = create_role(

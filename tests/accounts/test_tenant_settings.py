@@ -48,3 +48,16 @@ def test_supervisor_may_not_change_settings_and_is_told_why(client, sam):
     response = client.get("/t/acme/settings/")
     assert response.status_code == 403
     assert "does not allow you to change the helpdesk&#x27;s settings" in response.content.decode()
+
+
+def test_time_zones_are_offered_by_city_and_a_helpdesk_keeps_its_old_alias(client, acme, ada):
+    client.force_login(ada.user)
+    page = client.get("/t/acme/settings/").content.decode()
+    assert '<option value="Europe/Paris"' in page and '<option value="UTC" selected' in page
+    assert 'value="US/Eastern"' not in page and 'value="EST5EDT"' not in page
+
+    Tenant.objects.filter(pk=acme.pk).update(time_zone="US/Eastern")
+    page = client.get("/t/acme/settings/").content.decode()
+    assert '<option value="US/Eastern" selected' in page
+    response = client.post("/t/acme/settings/", {"name": "Acme", "time_zone": "US/Eastern"})
+    assert response.status_code == 302
