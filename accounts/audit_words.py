@@ -63,6 +63,61 @@ ACTIONS = {
 }
 
 
+# The keys of an entry's before/after, as the page names them (the API keeps the keys).
+FIELDS = {
+    "action": _("action"),
+    "agents_work_all_queues": _("agents work every queue"),
+    "answer": _("answer"),
+    "articles": _("articles"),
+    "audience": _("audience"),
+    "customers_see_organization_tickets": _("customers see their organization's tickets"),
+    "days": _("days"),
+    "description": _("description"),
+    "email": _("e-mail"),
+    "expires_at": _("until"),
+    "is_public": _("public"),
+    "key": _("key"),
+    "kind": _("kind"),
+    "name": _("name"),
+    "note": _("note"),
+    "organization": _("organization"),
+    "outcome": _("outcome"),
+    "pattern": _("pattern"),
+    "permissions": _("permissions"),
+    "position": _("position"),
+    "queue": _("queue"),
+    "requires_approval": _("requires approval"),
+    "role": _("role"),
+    "roles": _("roles"),
+    "scope": _("scope"),
+    "stale_after_days": _("review after (days)"),
+    "status": _("status"),
+    "subject": _("subject"),
+    "ticket": _("ticket"),
+    "time_zone": _("time zone"),
+    "title": _("title"),
+    "user": _("person"),
+}
+
+
 def describe(action: str) -> str:
     """The action in words; a code this list does not know yet is shown as it is."""
     return str(ACTIONS.get(action, action))
+
+
+def in_words(values) -> list[tuple[str, str]]:
+    """An entry's before or after as (field, value) lines for a page."""
+    if not isinstance(values, dict):
+        return []
+    lines = []
+    for key, value in values.items():
+        if value is None or value == "" or value == []:
+            shown = "—"
+        elif isinstance(value, bool):
+            shown = str(_("yes") if value else _("no"))
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        lines.append((str(FIELDS.get(key, key)), shown))
+    return lines

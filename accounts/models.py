@@ -255,6 +255,18 @@ class AuditEntry(TenantOwned):
 
         return describe(self.action)
 
+    @property
+    def before_words(self) -> list[tuple[str, str]]:
+        from .audit_words import in_words
+
+        return in_words(self.before)
+
+    @property
+    def after_words(self) -> list[tuple[str, str]]:
+        from .audit_words import in_words
+
+        return in_words(self.after)
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise PermissionError("The audit log is append-only.")

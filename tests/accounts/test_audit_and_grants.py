@@ -91,6 +91,37 @@ def test_every_action_the_code_records_is_said_in_words():
     assert recorded and recorded <= set(AUDIT_WORDS), recorded - set(AUDIT_WORDS)
 
 
+def test_before_and_after_are_shown_in_words(client, acme, ada):
+    from accounts.services import update_tenant_settings
+
+    update_tenant_settings(tenant=acme, by=ada.user, agents_work_all_queues=True)
+    client.force_login(ada.user)
+
+    body = client.get(page_url("audit-log/"), {"action": "tenant"}).content.decode()
+
+    assert "agents work every queue: <bdi>no</bdi>" in body
+    assert "agents work every queue: <bdi>yes</bdi>" in body
+    assert "agents_work_all_queues" not in body
+
+
+def test_every_field_the_code_records_is_said_in_words():
+    from accounts.audit_words import FIELDS
+    from accounts.services import TENANT_SETTINGS
+
+    recorded = set(TENANT_SETTINGS)
+    for path in Path(settings.BASE_DIR).glob("*/services.py"):
+        text = path.read_text()
+        # Keys of the dicts written as before/after: literals in record_audit() calls and
+        # the *_state() snapshots.
+        for block in re.findall(r"record_audit\((.*?)\n\s+\)\n", text, re.S):
+            recorded |= set(re.findall(r'"([a-z_]+)": ', block))
+        for block in re.findall(r"def _\w+_state\(.*?\n\n", text, re.S):
+            recorded |= set(re.findall(r'"([a-z_]+)": ', block))
+        recorded |= set(re.findall(r'before = \{"([a-z_]+)"', text))
+    assert {"role", "requires_approval", "permissions"} <= recorded
+    assert recorded <= set(FIELDS), recorded - set(FIELDS)
+
+
 def test_the_audit_log_of_another_tenant_is_never_shown(api, ada, mallory):
     api.force_authenticate(ada.user)
     emails = {e["target_repr"] for e in api.get(api_url("audit-log/")).json()["results"]}
