@@ -284,6 +284,12 @@ class Ticket(TenantOwned):
                 name="ticket_unassigned",
                 condition=Q(assignee__isnull=True),
             ),
+            # Metrics: the tickets solved on the days an incremental run recomputes.
+            models.Index(
+                fields=["tenant", "solved_at"],
+                name="ticket_solved",
+                condition=Q(solved_at__isnull=False),
+            ),
         ]
 
     def __str__(self):
@@ -394,7 +400,11 @@ class Rating(TenantOwned):
                 condition=Q(score__gte=1, score__lte=5), name="rating_score_range"
             )
         ]
-        indexes = [models.Index(fields=["tenant", "updated_at"], name="rating_recent")]
+        indexes = [
+            models.Index(fields=["tenant", "updated_at"], name="rating_recent"),
+            # Metrics: the ratings given on the days an incremental run recomputes.
+            models.Index(fields=["tenant", "created_at"], name="rating_given"),
+        ]
 
     def __str__(self):
         return f"{self.score}/5 for {self.ticket_id}"
