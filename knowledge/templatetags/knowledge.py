@@ -3,7 +3,9 @@
 from django import template
 from django.utils import timezone
 
-from ..models import Announcement, Deflection, onboarding_status
+from helpdesk.versions import cached
+
+from ..models import Announcement, Deflection, announcements_version, onboarding_status
 from ..rendering import render_article_body
 
 register = template.Library()
@@ -17,15 +19,26 @@ def article_body(text):
 
 @register.simple_tag
 def unread_announcement(membership):
-    """The newest unread announcement for the member (one query), or None."""
+    """The newest unread announcement for the member: its pk and title, or None.
+
+    Every page's banner asks; the answer is kept per member and role under the version of the
+    tenant's announcements, which a new or changed announcement, its audience, or anyone's
+    reading of one bumps (knowledge.models), so it is one cache read while nothing changes.
+    """
     if membership is None or not getattr(membership, "is_active", False):
         return None
-    return (
-        Announcement.objects.visible_to(membership)
-        .unread_by(membership)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
+
+    def newest_unread():
+        return (
+            Announcement.objects.visible_to(membership)
+            .unread_by(membership)
+            .order_by("-published_at", "-pk")
+            .values("pk", "title")
+            .first()
+        )
+
+    key = f"kb:banner:{membership.tenant_id}:{membership.pk}:{membership.role_id}"
+    return cached(announcements_version(membership.tenant_id), key, newest_unread)
 
 
 @register.simple_tag
