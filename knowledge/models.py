@@ -677,3 +677,24 @@ m2m_changed.connect(_audience_changed, sender=Announcement.roles.through, dispat
 post_delete.connect(
     _audience_row_deleted, sender=Announcement.roles.through, dispatch_uid="kb-roles-del"
 )
+
+
+# ------------------------------------------------- the dashboard's cached deflection figures
+
+
+def deflections_version(tenant_id: int) -> str:
+    """The version name of the dashboard's deflection figures: deflections and their articles."""
+    return f"deflections:{tenant_id}"
+
+
+def _deflections_changed(sender, instance, **kwargs) -> None:
+    from helpdesk.versions import bump
+
+    bump(deflections_version(instance.tenant_id))
+
+
+for _model in (Deflection, Article):
+    post_save.connect(_deflections_changed, sender=_model, dispatch_uid=f"kb-d-{_model.__name__}")
+    post_delete.connect(
+        _deflections_changed, sender=_model, dispatch_uid=f"kb-d-del-{_model.__name__}"
+    )

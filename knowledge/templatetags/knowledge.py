@@ -5,7 +5,13 @@ from django.utils import timezone
 
 from helpdesk.versions import cached
 
-from ..models import Announcement, Deflection, announcements_version, onboarding_status
+from ..models import (
+    Announcement,
+    Deflection,
+    announcements_version,
+    deflections_version,
+    onboarding_status,
+)
 from ..rendering import render_article_body
 
 register = template.Library()
@@ -51,10 +57,21 @@ def onboarding_for(membership):
 
 @register.simple_tag
 def deflection_figures(tenant, period_start, period_end):
+    """Deflections in the period and the articles behind them, for the metrics dashboard.
+
+    Kept per period and time zone (days are the zone's) under the version of the tenant's
+    deflections, which a deflection or an article's change bumps (knowledge.models).
+    """
     if tenant is None or period_start is None or period_end is None:
         return None
-    deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
-    return {
-        "count": deflections.count(),
-        "articles": list(deflections.most_useful_articles()),
-    }
+
+    def figures():
+        deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
+        return {
+            "count": deflections.count(),
+            "articles": list(deflections.most_useful_articles()),
+        }
+
+    zone = timezone.get_current_timezone_name()
+    key = f"kb:deflections:{tenant.pk}:{period_start}:{period_end}:{zone}"
+    return cached(deflections_version(tenant.pk), key, figures)
