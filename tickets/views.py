@@ -191,6 +191,7 @@ def _staff_ticket(request, ticket: Ticket):
         # After a conflict the properties show what they are now; a typed reply is kept.
         update_form = TicketUpdateForm(
             tenant=request.tenant,
+            staff=active_staff(request.tenant),
             initial={
                 "status": ticket.status,
                 "priority": ticket.priority,

@@ -83,3 +83,21 @@ def test_a_row_shows_the_ticket_as_it_is_now(client, acme, alice, bob, billing, 
     billing.save(update_fields=["name"])
     page = client.get("/t/acme/workspace/").content.decode()
     assert "Renamed subject" in page and "<td>Invoices</td>" in page
+
+
+@pytest.mark.parametrize("initial", [{}, {"queue": "billing", "assignee": "alice"}])
+def test_listed_selects_are_djangos_selects(acme, ada, alice, sam, billing, initial):
+    """The ticket page's queue and assignee selects, from the kept staff list and one plain
+    read, are the options Django's ModelChoiceIterator gives."""
+    from accounts.staff import active_staff
+    from tickets.forms import TicketUpdateForm
+
+    values = {"queue": billing.pk, "assignee": alice.user.pk}
+    data = {name: values[name] for name in initial}
+    listed = TicketUpdateForm(tenant=acme, staff=active_staff(acme), initial=data)
+    stock = TicketUpdateForm(tenant=acme, initial=data)
+    for name in ("queue", "assignee"):
+        field = stock.fields[name]
+        field.widget.choices = field.choices  # Django's own iterator
+        assert str(listed[name]) == str(stock[name])
+        assert "selected" in str(listed[name]) or not initial
