@@ -75,7 +75,8 @@ def portal(request, slug):
     if member.is_staff:
         tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
     page = cheap_page(
-        tickets.with_list_columns().select_related("rating").order_by("-created_at", "-pk"),
+        # What the rows show (tickets/rows.py portal_rows): the requester's name and the rating.
+        tickets.select_related("requester", "rating").order_by("-created_at", "-pk"),
         request.GET.get("page"),
         request.GET.get("page_size"),
     )
