@@ -87,10 +87,8 @@ def _tags(ticket):
 def workspace_rows(rows, *, slug: str, may_view_people: bool) -> SafeString:
     """The workspace table's body: what ``{% for t in page.rows %}`` gave."""
     if not rows:
-        return SafeString(
-            f'\n    <tr><td colspan="10">{conditional_escape(gettext("No tickets here."))}'
-            "</td></tr>\n  "
-        )
+        empty = conditional_escape(gettext("No tickets here."))
+        return SafeString(f'\n    <tr><td colspan="10">{empty}</td></tr>\n  ')
     ticket_url = url_maker("tickets:ticket", slug)
     person_url = url_maker("tickets:person_history", slug)
     organization_url = url_maker("tickets:organization_history", slug)
@@ -149,11 +147,10 @@ def portal_rows(rows, *, slug: str, user_id) -> SafeString:
     """The customer's list of requests: what the portal's ``{% for t in page.rows %}`` gave."""
     if not rows:
         submit = conditional_escape(reverse("tickets:submit", args=[slug]))
+        none_yet = conditional_escape(gettext("You have no requests yet."))
+        ask = conditional_escape(gettext("Ask us something"))
         return SafeString(
-            '\n    <tr><td colspan="6">'
-            f"{conditional_escape(gettext('You have no requests yet.'))} "
-            f'<a href="{submit}">{conditional_escape(gettext("Ask us something"))}</a>'
-            "</td></tr>\n  "
+            f'\n    <tr><td colspan="6">{none_yet} <a href="{submit}">{ask}</a></td></tr>\n  '
         )
     ticket_url = url_maker("tickets:ticket", slug)
     you = conditional_escape(gettext("You"))
