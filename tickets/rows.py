@@ -14,12 +14,11 @@ from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString
 from django.utils.timezone import template_localtime
 from django.utils.translation import get_language, gettext
 
-from helpdesk.forms_renderer import text
+from helpdesk.forms_renderer import escaped, text
 
 from .models import PRIORITY_LABELS, STATUS_LABELS
 from .templatetags.tickets_extras import priority_badge, public_name, status_badge
@@ -30,7 +29,7 @@ _MARK = 987654321987
 
 def url_maker(name: str, *args):
     """A function of one integer giving ``{% url name *args that_integer %}``, reversed once."""
-    head, tail = str(conditional_escape(reverse(name, args=[*args, _MARK]))).split(str(_MARK))
+    head, tail = str(escaped(reverse(name, args=[*args, _MARK]))).split(str(_MARK))
     return lambda value: f"{head}{value}{tail}"
 
 
@@ -49,8 +48,8 @@ def _time(value) -> str:
         if len(_TIMES) >= _TIMES_KEPT:
             _TIMES.clear()
         html = _TIMES[key] = (
-            f'<time datetime="{conditional_escape(date_filter(local, "c"))}">'
-            f"{conditional_escape(date_filter(local, 'SHORT_DATETIME_FORMAT'))}</time>"
+            f'<time datetime="{escaped(date_filter(local, "c"))}">'
+            f"{escaped(date_filter(local, 'SHORT_DATETIME_FORMAT'))}</time>"
         )
     return html
 
@@ -64,18 +63,18 @@ def _number(value) -> str:
 
 def _labels(labels: dict) -> dict:
     """Status or priority labels in the active language, translated once per list."""
-    return {value: conditional_escape(str(label)) for value, label in labels.items()}
+    return {value: escaped(str(label)) for value, label in labels.items()}
 
 
 def _label(labels: dict, value) -> str:
     """``{{ t.get_status_display }}``: the label, or the value itself when not a choice."""
     found = labels.get(value)
-    return found if found is not None else conditional_escape(value)
+    return found if found is not None else escaped(value)
 
 
 def _name(user) -> str:
     """``{{ user.get_full_name|default:"—" }}``"""
-    return conditional_escape((user.get_full_name() if user is not None else "") or "—")
+    return escaped((user.get_full_name() if user is not None else "") or "—")
 
 
 def _tags(ticket):
@@ -87,7 +86,7 @@ def _tags(ticket):
 def workspace_rows(rows, *, slug: str, may_view_people: bool) -> SafeString:
     """The workspace table's body: what ``{% for t in page.rows %}`` gave."""
     if not rows:
-        empty = conditional_escape(gettext("No tickets here."))
+        empty = escaped(gettext("No tickets here."))
         return SafeString(f'\n    <tr><td colspan="10">{empty}</td></tr>\n  ')
     ticket_url = url_maker("tickets:ticket", slug)
     person_url = url_maker("tickets:person_history", slug)
@@ -98,33 +97,31 @@ def workspace_rows(rows, *, slug: str, may_view_people: bool) -> SafeString:
     for t in rows:
         number = _number(t.number)
         pk = _number(t.pk)
-        requester = conditional_escape(t.requester.get_full_name())
+        requester = escaped(t.requester.get_full_name())
         organization = t.organization
         if may_view_people:
             who = f'<a href="{person_url(t.requester_id)}">{requester}</a>'
             if organization:
                 who += (
                     f'<br><a class="muted" href="{organization_url(t.organization_id)}">'
-                    f"{conditional_escape(organization.name)}</a>"
+                    f"{escaped(organization.name)}</a>"
                 )
         else:
             who = requester
             if organization:
-                who += f'<br><span class="muted">{conditional_escape(organization.name)}</span>'
-        queue = conditional_escape((t.queue.name if t.queue is not None else "") or "—")
-        tags = "".join(
-            f'<span class="badge tag">{conditional_escape(tag.name)}</span> ' for tag in _tags(t)
-        )
+                who += f'<br><span class="muted">{escaped(organization.name)}</span>'
+        queue = escaped((t.queue.name if t.queue is not None else "") or "—")
+        tags = "".join(f'<span class="badge tag">{escaped(tag.name)}</span> ' for tag in _tags(t))
         out.append(
             "\n    <tr>\n"
             f'      <td><input type="checkbox" name="tickets" value="{pk}" id="select-{pk}" '
             f'aria-label="{select_label % {"n": number}}"></td>\n'
             f"      <td>{number}</td>\n"
-            f'      <td><a href="{ticket_url(t.number)}"><bdi>{conditional_escape(t.subject)}'
+            f'      <td><a href="{ticket_url(t.number)}"><bdi>{escaped(t.subject)}'
             "</bdi></a></td>\n"
-            f'      <td><span class="badge {conditional_escape(status_badge(t.status))}">'
+            f'      <td><span class="badge {escaped(status_badge(t.status))}">'
             f"{_label(statuses, t.status)}</span></td>\n"
-            f'      <td><span class="badge {conditional_escape(priority_badge(t.priority))}">'
+            f'      <td><span class="badge {escaped(priority_badge(t.priority))}">'
             f"{_label(priorities, t.priority)}</span></td>\n"
             f"      <td>{queue}</td>\n"
             f"      <td>{who}</td>\n"
@@ -146,26 +143,26 @@ def _rating(ticket):
 def portal_rows(rows, *, slug: str, user_id) -> SafeString:
     """The customer's list of requests: what the portal's ``{% for t in page.rows %}`` gave."""
     if not rows:
-        submit = conditional_escape(reverse("tickets:submit", args=[slug]))
-        none_yet = conditional_escape(gettext("You have no requests yet."))
-        ask = conditional_escape(gettext("Ask us something"))
+        submit = escaped(reverse("tickets:submit", args=[slug]))
+        none_yet = escaped(gettext("You have no requests yet."))
+        ask = escaped(gettext("Ask us something"))
         return SafeString(
             f'\n    <tr><td colspan="6">{none_yet} <a href="{submit}">{ask}</a></td></tr>\n  '
         )
     ticket_url = url_maker("tickets:ticket", slug)
-    you = conditional_escape(gettext("You"))
+    you = escaped(gettext("You"))
     statuses = _labels(STATUS_LABELS)
     out = []
     for t in rows:
-        who = you if t.requester_id == user_id else conditional_escape(public_name(t.requester))
+        who = you if t.requester_id == user_id else escaped(public_name(t.requester))
         rating = _rating(t)
         score = f"{text(rating.score)}/5" if rating else "—"
         out.append(
             "\n    <tr>\n"
             f"      <td>{_number(t.number)}</td>\n"
-            f'      <td><a href="{ticket_url(t.number)}"><bdi>{conditional_escape(t.subject)}'
+            f'      <td><a href="{ticket_url(t.number)}"><bdi>{escaped(t.subject)}'
             "</bdi></a></td>\n"
-            f'      <td><span class="badge {conditional_escape(status_badge(t.status))}">'
+            f'      <td><span class="badge {escaped(status_badge(t.status))}">'
             f"{_label(statuses, t.status)}</span></td>\n"
             f"      <td>{who}</td>\n"
             f"      <td>{_time(t.created_at)}</td>\n"
