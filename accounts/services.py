@@ -139,12 +139,17 @@ def resolve_membership(*, tenant: Tenant, user) -> Membership | None:
     """The user's membership in the tenant, whatever its status (the refusal explains it)."""
     if not user.is_authenticated:
         return None
-    return (
+    membership = (
         Membership.objects.for_tenant(tenant)
-        .select_related("role", "organization", "user", "tenant")
+        .select_related("role", "organization")
         .filter(user=user)
         .first()
     )
+    if membership is not None:
+        # The request read both rows already: the same objects, not a join that reads them again.
+        membership.tenant = tenant
+        membership.user = getattr(user, "_wrapped", user)  # the User behind request.user
+    return membership
 
 
 def touch_last_seen(*, membership: Membership, every_seconds: int = 300) -> None:

@@ -11,6 +11,7 @@ every other template to the template engine, as it does any of these that an app
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import django.forms
@@ -23,14 +24,22 @@ WIDGETS = "django/forms/widgets/"
 STOCK = Path(django.forms.__file__).parent / "templates"
 
 
+def escaped(value) -> str:
+    """``conditional_escape``, without its lazy-string and ``__html__`` checks for a plain str
+    (Django's ``escape`` is ``html.escape``: the same characters)."""
+    if type(value) is str:
+        return html.escape(value)
+    return conditional_escape(value)
+
+
 def text(value) -> str:
     """``{{ value }}``: localized, then escaped unless it is already safe."""
-    return conditional_escape(localize(value))
+    return escaped(localize(value))
 
 
 def formatted(value) -> str:
     """``{{ value|stringformat:'s' }}``."""
-    return value if isinstance(value, SafeData) else conditional_escape("%s" % (value,))  # noqa: UP031
+    return value if isinstance(value, SafeData) else escaped("%s" % (value,))  # noqa: UP031
 
 
 def attrs(widget: dict) -> str:

@@ -110,6 +110,14 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions are read from the cache when it is shared (Redis), written to both: one query less
+# per request. A per-process cache would keep a session another process ended, so without
+# Redis they stay in the database alone.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if REDIS_URL
+    else "django.contrib.sessions.backends.db"
+)
 
 # Celery: with no REDIS_URL tasks run in-process, so the demo needs no broker.
 CELERY_BROKER_URL = REDIS_URL or "memory://"

@@ -1,6 +1,7 @@
 """User-written text on pages: stored as written, rendered as sanitized Markdown."""
 
 import html
+import threading
 
 import markdown as md
 import nh3
@@ -51,9 +52,23 @@ ALLOWED_ATTRIBUTES = {
 }
 
 
+_converters = threading.local()
+
+
+def _converter() -> md.Markdown:
+    """One Markdown converter per thread, reset before each text as Markdown's docs advise:
+    building one (its extensions, patterns and processors) cost more than most conversions."""
+    converter = getattr(_converters, "markdown", None)
+    if converter is None:
+        converter = _converters.markdown = md.Markdown(
+            extensions=["extra", "sane_lists"], output_format="html"
+        )
+    return converter
+
+
 def render_markdown(text: str) -> SafeString:
     """Markdown to HTML with every script, handler and unknown tag removed."""
-    html = md.markdown(text or "", extensions=["extra", "sane_lists"], output_format="html")
+    html = _converter().reset().convert(text or "")
     clean = nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
 from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -634,3 +635,66 @@ def onboarding_overview(tenant, *, now) -> list[ChecklistStatus]:
     ):
         read.setdefault(membership_id, {})[article_id] = at
     return [ChecklistStatus(m, checklists[m.role_id], read.get(m.pk, {}), now) for m in members]
+
+
+# --------------------------------------------------------------- the banner's cached answer
+
+
+def announcements_version(tenant_id: int) -> str:
+    """The version name of what the banner reads: the tenant's announcements and their reads."""
+    return f"announcements:{tenant_id}"
+
+
+def _announcements_changed(sender, instance, **kwargs) -> None:
+    from helpdesk.versions import bump
+
+    bump(announcements_version(instance.tenant_id))
+
+
+def _audience_changed(sender, instance, action, **kwargs) -> None:
+    """An announcement's roles set, added to or cleared (instance: the announcement)."""
+    from helpdesk.versions import bump
+
+    if action.startswith("post_"):
+        bump(announcements_version(instance.tenant_id))
+
+
+def _audience_row_deleted(sender, instance, **kwargs) -> None:
+    """A role removed from an announcement's audience (a role deleted takes its rows along)."""
+    from helpdesk.versions import bump
+
+    tenant_id = Announcement.objects.filter(pk=instance.announcement_id).values("tenant_id")
+    for row in tenant_id:
+        bump(announcements_version(row["tenant_id"]))
+
+
+for _model in (Announcement, AnnouncementRead):
+    post_save.connect(_announcements_changed, sender=_model, dispatch_uid=f"kb-{_model.__name__}")
+    post_delete.connect(
+        _announcements_changed, sender=_model, dispatch_uid=f"kb-del-{_model.__name__}"
+    )
+m2m_changed.connect(_audience_changed, sender=Announcement.roles.through, dispatch_uid="kb-roles")
+post_delete.connect(
+    _audience_row_deleted, sender=Announcement.roles.through, dispatch_uid="kb-roles-del"
+)
+
+
+# ------------------------------------------------- the dashboard's cached deflection figures
+
+
+def deflections_version(tenant_id: int) -> str:
+    """The version name of the dashboard's deflection figures: deflections and their articles."""
+    return f"deflections:{tenant_id}"
+
+
+def _deflections_changed(sender, instance, **kwargs) -> None:
+    from helpdesk.versions import bump
+
+    bump(deflections_version(instance.tenant_id))
+
+
+for _model in (Deflection, Article):
+    post_save.connect(_deflections_changed, sender=_model, dispatch_uid=f"kb-d-{_model.__name__}")
+    post_delete.connect(
+        _deflections_changed, sender=_model, dispatch_uid=f"kb-d-del-{_model.__name__}"
+    )

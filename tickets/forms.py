@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
@@ -112,6 +113,35 @@ class ReplyForm(forms.Form):
             self.fields["body"].label = _("Add to the conversation")
 
 
+class ListedChoices(ModelChoiceIterator):
+    """A model select's options from a list (``objects``, or the queryset read whole).
+
+    Django reads a select's queryset with ``.iterator()``, which on PostgreSQL declares a
+    server-side cursor held past the transaction: three statements and a materialized result
+    for twenty queues. Here the options come from objects already read (the kept staff list)
+    or from one plain read; each option is what ModelChoiceIterator makes of the object.
+    """
+
+    def __init__(self, field, objects=None):
+        super().__init__(field)
+        self.objects = objects
+
+    def _objects(self):
+        return self.objects if self.objects is not None else list(self.queryset)
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self._objects():
+            yield (ModelChoiceIteratorValue(obj.pk, obj), self.field.label_from_instance(obj))
+
+    def __len__(self):
+        return len(self._objects()) + (self.field.empty_label is not None)
+
+    def __bool__(self):
+        return self.field.empty_label is not None or bool(self._objects())
+
+
 class TicketUpdateForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=Ticket.Status.choices)
     priority = forms.ChoiceField(label=_("Priority"), choices=Ticket.Priority.choices)
@@ -132,12 +162,16 @@ class TicketUpdateForm(forms.Form):
     )
     version = VersionField(required=False)
 
-    def __init__(self, *args, tenant, **kwargs):
+    def __init__(self, *args, tenant, staff=None, **kwargs):
+        """``staff``: the tenant's active staff already read (accounts.staff.active_staff)."""
         kwargs.setdefault("auto_id", "id_props_%s")  # beside the reply form on one page
         super().__init__(*args, **kwargs)
-        self.fields["queue"].queryset = Queue.objects.for_tenant(tenant)
-        self.fields["assignee"].queryset = staff_users(tenant)
-        self.fields["assignee"].label_from_instance = lambda user: user.get_full_name()
+        queue, assignee = self.fields["queue"], self.fields["assignee"]
+        queue.queryset = Queue.objects.for_tenant(tenant)
+        queue.widget.choices = ListedChoices(queue)
+        assignee.queryset = staff_users(tenant)  # what a sent form is checked against
+        assignee.label_from_instance = lambda user: user.get_full_name()
+        assignee.widget.choices = ListedChoices(assignee, staff)
 
     def clean_tags(self):
         return sorted(
@@ -269,6 +303,7 @@ class WorkspaceFilterForm(forms.Form):
         if not member.sees_all_tickets:
             self.fields["view"].choices = self.VIEWS[:-1]
         self.fields["queue"].queryset = Queue.objects.worked_by(member)
+        self.fields["queue"].widget.choices = ListedChoices(self.fields["queue"])
         self.fields["organization"].set_organizations(Organization.objects.for_tenant(tenant))
         self.fields["assignee"].choices = [
             ("", _("Anyone")),

@@ -5,33 +5,48 @@ from typing import ClassVar
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.signals import post_delete, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
-from accounts.models import Membership, Organization
+from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
+from helpdesk import versions
 
 
 class _GrantChanges:
     """Counts object-permission writes in this process, so that grants cached on a
     membership object are read again after a grant or a revocation (tests and jobs hold a
-    membership across such changes; a web request resolves a fresh one anyway)."""
+    membership across such changes; a web request resolves a fresh one anyway), and bumps
+    the shared version of grants, under which every process keeps each member's queue ids."""
 
     count = 0
 
     @classmethod
     def bump(cls, **kwargs) -> None:
         cls.count += 1
+        versions.bump(GRANTS_VERSION)
+
+    @classmethod
+    def groups_changed(cls, action, **kwargs) -> None:
+        """Someone joined or left a group: its object permissions came or went with it."""
+        if action.startswith("post_"):
+            cls.bump()
 
 
+GRANTS_VERSION = "queue-grants"
 for _model in (UserObjectPermission, GroupObjectPermission):
     post_save.connect(_GrantChanges.bump, sender=_model, dispatch_uid=f"grants-{_model.__name__}")
     post_delete.connect(
         _GrantChanges.bump, sender=_model, dispatch_uid=f"grants-del-{_model.__name__}"
     )
+m2m_changed.connect(
+    _GrantChanges.groups_changed,
+    sender=User.groups.through,
+    dispatch_uid="grants-groups",
+)
 
 
 def works_every_queue(member: Membership) -> bool:
@@ -43,19 +58,28 @@ def granted_queue_ids(member: Membership) -> list[int]:
     """Ids of the queues granted to the member, read once per membership object.
 
     Guardian holds the grant; QueueGrant only adds who granted it and its expiry. A request
-    resolves its membership once, so this is one small query per request; lists then filter
-    on literal ids, which the planner can estimate (a guardian subquery it cannot, and at a
-    million tickets it then walks every ticket of the queues instead of the newest few).
+    resolves its membership once, so this is one cache read per request (one small query
+    after a grant changed anywhere); lists then filter on literal ids, which the planner can
+    estimate (a guardian subquery it cannot, and at a million tickets it then walks every
+    ticket of the queues instead of the newest few).
     """
     cached = getattr(member, "_granted_queue_ids", None)
     if cached is None or cached[0] != _GrantChanges.count:
-        queues = get_objects_for_user(
-            member.user,
-            "tickets.work_queue",
-            klass=Queue.objects.for_tenant(member.tenant),
-            accept_global_perms=False,
-        )
-        cached = (_GrantChanges.count, sorted(queues.values_list("pk", flat=True)))
+        user = member.user
+
+        def read():
+            queues = get_objects_for_user(
+                user,
+                "tickets.work_queue",
+                klass=Queue.objects.for_tenant(member.tenant),
+                accept_global_perms=False,
+            )
+            return sorted(queues.values_list("pk", flat=True))
+
+        # Kept between requests under the version every grant and revocation bumps; what
+        # guardian also weighs of the person (superuser, active) is in the key.
+        key = f"grants:{member.tenant_id}:{user.pk}:{user.is_superuser:d}{user.is_active:d}"
+        cached = (_GrantChanges.count, versions.cached(GRANTS_VERSION, key, read))
         member._granted_queue_ids = cached
     return cached[1]
 

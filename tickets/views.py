@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Refused, can, decide, ensure
 from accounts.models import Membership, Organization, User
+from accounts.staff import active_staff, staff_names
 from accounts.views_access import member_required
 
 from . import presence
@@ -30,7 +31,6 @@ from .forms import (
     SubmitForm,
     TicketUpdateForm,
     WorkspaceFilterForm,
-    staff_users,
 )
 from .models import (
     Attachment,
@@ -75,7 +75,8 @@ def portal(request, slug):
     if member.is_staff:
         tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
     page = cheap_page(
-        tickets.with_list_columns().select_related("rating").order_by("-created_at", "-pk"),
+        # What the rows show (tickets/rows.py portal_rows): the requester's name and the rating.
+        tickets.select_related("requester", "rating").order_by("-created_at", "-pk"),
         request.GET.get("page"),
         request.GET.get("page_size"),
     )
@@ -191,6 +192,7 @@ def _staff_ticket(request, ticket: Ticket):
         # After a conflict the properties show what they are now; a typed reply is kept.
         update_form = TicketUpdateForm(
             tenant=request.tenant,
+            staff=active_staff(request.tenant),
             initial={
                 "status": ticket.status,
                 "priority": ticket.priority,
@@ -230,11 +232,7 @@ def _staff_ticket(request, ticket: Ticket):
         .first(),
         "may_view_people": can(member, "view_people"),
         # The timeline keeps assignees by e-mail (stable); people read their names.
-        "names": dict(
-            User.objects.filter(
-                pk__in=Membership.objects.for_tenant(request.tenant).staff().values("user_id")
-            ).values_list("email", "name")
-        ),
+        "names": staff_names(request.tenant),
         **rights,
     }
     status = 409 if conflict is not None else (400 if request.method == "POST" else 200)
@@ -460,7 +458,7 @@ def workspace(request, slug):
     member = request.membership
     if not member.is_staff:
         return redirect("tickets:portal", slug=slug)
-    staff = list(staff_users(request.tenant))  # read once for both forms' assignee lists
+    staff = active_staff(request.tenant)  # read once for both forms' assignee lists
     form = WorkspaceFilterForm(request.GET or None, member=member, staff=staff)
     data = {}
     if form.is_bound:

@@ -3,7 +3,15 @@
 from django import template
 from django.utils import timezone
 
-from ..models import Announcement, Deflection, onboarding_status
+from helpdesk.versions import cached
+
+from ..models import (
+    Announcement,
+    Deflection,
+    announcements_version,
+    deflections_version,
+    onboarding_status,
+)
 from ..rendering import render_article_body
 
 register = template.Library()
@@ -17,15 +25,26 @@ def article_body(text):
 
 @register.simple_tag
 def unread_announcement(membership):
-    """The newest unread announcement for the member (one query), or None."""
+    """The newest unread announcement for the member: its pk and title, or None.
+
+    Every page's banner asks; the answer is kept per member and role under the version of the
+    tenant's announcements, which a new or changed announcement, its audience, or anyone's
+    reading of one bumps (knowledge.models), so it is one cache read while nothing changes.
+    """
     if membership is None or not getattr(membership, "is_active", False):
         return None
-    return (
-        Announcement.objects.visible_to(membership)
-        .unread_by(membership)
-        .order_by("-published_at", "-pk")
-        .first()
-    )
+
+    def newest_unread():
+        return (
+            Announcement.objects.visible_to(membership)
+            .unread_by(membership)
+            .order_by("-published_at", "-pk")
+            .values("pk", "title")
+            .first()
+        )
+
+    key = f"kb:banner:{membership.tenant_id}:{membership.pk}:{membership.role_id}"
+    return cached(announcements_version(membership.tenant_id), key, newest_unread)
 
 
 @register.simple_tag
@@ -38,10 +57,21 @@ def onboarding_for(membership):
 
 @register.simple_tag
 def deflection_figures(tenant, period_start, period_end):
+    """Deflections in the period and the articles behind them, for the metrics dashboard.
+
+    Kept per period and time zone (days are the zone's) under the version of the tenant's
+    deflections, which a deflection or an article's change bumps (knowledge.models).
+    """
     if tenant is None or period_start is None or period_end is None:
         return None
-    deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
-    return {
-        "count": deflections.count(),
-        "articles": list(deflections.most_useful_articles()),
-    }
+
+    def figures():
+        deflections = Deflection.objects.for_tenant(tenant).between(period_start, period_end)
+        return {
+            "count": deflections.count(),
+            "articles": list(deflections.most_useful_articles()),
+        }
+
+    zone = timezone.get_current_timezone_name()
+    key = f"kb:deflections:{tenant.pk}:{period_start}:{period_end}:{zone}"
+    return cached(deflections_version(tenant.pk), key, figures)

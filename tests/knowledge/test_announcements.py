@@ -5,7 +5,7 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 
 from knowledge.models import Announcement, AnnouncementRead
-from knowledge.services import publish_announcement
+from knowledge.services import mark_announcement_read, publish_announcement
 
 pytestmark = pytest.mark.django_db
 
@@ -110,10 +110,49 @@ def test_api_lists_and_marks_read(api, alice, bob, for_agents):
     assert api.post(f"/api/v1/t/acme/announcements/{for_agents.pk}/read/").status_code == 404
 
 
-def test_banner_costs_one_query_and_nothing_without_a_member(
+def test_banner_costs_one_query_then_none_and_nothing_without_a_member(
     alice, for_agents, django_assert_num_queries
 ):
     with django_assert_num_queries(1):
         banner(alice)
+    with django_assert_num_queries(0):  # kept until the tenant's announcements change
+        assert "New refund limit" in banner(alice)
     with django_assert_num_queries(0):
         assert banner(None).strip() == ""
+
+
+def test_kept_banner_follows_every_change(acme, ada, alice, olga, bob, sam, for_agents):
+    """What a banner shows is kept per member and role, and any change is seen at once."""
+    assert "New refund limit" in banner(alice) and "New refund limit" in banner(olga)
+    assert "New refund limit" not in banner(bob)  # another member's kept answer is their own
+    newer = publish_announcement(tenant=acme, by=ada.user, title="Office closed", body="Fri.")
+    assert "Office closed" in banner(alice) and "Office closed" in banner(bob)
+    mark_announcement_read(announcement=newer, membership=alice)
+    assert "New refund limit" in banner(alice)
+    assert "Office closed" in banner(bob)  # someone else's reading changes nothing for bob
+    mark_announcement_read(announcement=for_agents, membership=alice)
+    assert banner(alice).strip() == ""
+    # The audience changes: olga's agents are no longer in it.
+    for_agents.roles.set([sam.role])
+    mark_announcement_read(announcement=newer, membership=olga)
+    mark_announcement_read(announcement=newer, membership=sam)
+    assert banner(olga).strip() == ""
+    assert "New refund limit" in banner(sam)
+    # A new role for a member: the answer kept for the old one is not read.
+    olga.role = sam.role
+    olga.save(update_fields=["role"])
+    assert "New refund limit" in banner(olga)
+    # The title changed: shown as it is now.
+    for_agents.title = "Refund limit raised"
+    for_agents.save(update_fields=["title"])
+    assert "Refund limit raised" in banner(olga)
+    for_agents.delete()
+    assert banner(olga).strip() == ""
+
+
+def test_kept_banner_stays_in_its_helpdesk(acme, ada, alice, mallory, for_agents):
+    from tests.factories import make_member
+
+    other = make_member(mallory.tenant, "alice@acme.test", "agent")  # the same person
+    assert "New refund limit" in banner(alice)
+    assert banner(other).strip() == ""

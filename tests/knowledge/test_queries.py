@@ -63,6 +63,7 @@ def test_list_pages_do_not_grow_with_their_rows(
             assert client.get(url).status_code == 200
         counts[url] = len(small)
     fill(acme, ada, sam, alice, bob, 6)
+    client.get(PAGES[who][0])  # the banner reads the news again once, then keeps its answer
     for url in PAGES[who]:
         with django_assert_num_queries(counts[url], info=url):
             assert client.get(url).status_code == 200

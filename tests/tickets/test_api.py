@@ -178,7 +178,8 @@ def test_api_list_issues_the_same_queries_for_any_page_size(
         set_tags(ticket=ticket, names=[f"t{n}", "x"], by=alice.user)
         add_comment(ticket=ticket, author=alice.user, body="hello")
     api.force_authenticate(member.user)
-    api.get("/api/v1/t/acme/me/")  # the first request of a while also stamps last_seen_at
+    # The first request of a while also stamps last_seen_at and reads the member's grants.
+    api.get("/api/v1/t/acme/tickets/")
     counts = []
     for size in (2, 10):
         with CaptureQueriesContext(connection) as ctx:
@@ -251,3 +252,34 @@ def test_api_list_counts_up_to_a_limit_and_pages_on_past_it(api, acme, alice, bo
         PageNumberPagination.count_limit = limit
     assert api.get(url, {"page": "9"}).status_code == 404
     assert api.get(url, {"page": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Jerusalem"])
+def test_api_list_says_what_the_ticket_serializer_says(api, acme, sam, alice, bob, billing, zone):
+    """The list is written without DRF's fields: the same JSON, byte for byte."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from tickets.api.tickets import TicketSerializer
+
+    acme.time_zone = zone
+    acme.save(update_fields=["time_zone"])
+    plain = make_ticket(acme, bob.user, None, subject='Quotes " and <tags> & ünïcode')
+    busy = make_ticket(acme, bob.user, billing, subject="Busy", priority="urgent")
+    set_tags(ticket=busy, names=["b", "a"], by=alice.user)
+    add_comment(ticket=busy, author=alice.user, body="On it")  # a first response
+    change_status(ticket=busy, to="solved", by=alice.user)
+    api.force_authenticate(sam.user)
+    response = api.get("/api/v1/t/acme/tickets/")
+    rows = list(
+        Ticket.objects.filter(pk__in=[plain.pk, busy.pk])
+        .with_list_columns()
+        .with_tags()
+        .order_by("-created_at", "-pk")
+    )
+    with timezone.override(acme.zone):
+        expected = TicketSerializer(rows, many=True).data
+    assert response.json()["results"] == [dict(r) for r in expected]
+    body = JSONRenderer().render(response.json()["results"])
+    assert body == JSONRenderer().render(expected)
+    assert [t["solved_at"] is None for t in response.json()["results"]] == [False, True]

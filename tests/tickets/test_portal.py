@@ -151,3 +151,28 @@ def test_every_ticket_url_of_another_tenant_is_404(client, ada, globex_ticket, g
     )
     globex_ticket.refresh_from_db()
     assert globex_ticket.status == "new"
+
+
+def test_portal_list_queries_do_not_grow_with_its_rows(client, acme, alice, bob, billing):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.services import assign_ticket, rate_ticket
+
+    def add(n):
+        for i in range(n):
+            ticket = make_ticket(acme, bob.user, billing, subject=f"Request {n}-{i}")
+            assign_ticket(ticket=ticket, assignee=alice.user, by=alice.user)
+            change_status(ticket=ticket, to="solved", by=alice.user)
+            rate_ticket(ticket=Ticket.objects.get(pk=ticket.pk), score=5, by=bob.user)
+
+    add(1)
+    client.force_login(bob.user)
+    client.get("/t/acme/portal/")  # the first visit of a while also stamps last_seen_at
+    with CaptureQueriesContext(connection) as small:
+        client.get("/t/acme/portal/")
+    add(5)
+    with CaptureQueriesContext(connection) as large:
+        page = client.get("/t/acme/portal/").content.decode()
+    assert page.count("5/5") == 6
+    assert len(large) == len(small)

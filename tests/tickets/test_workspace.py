@@ -250,10 +250,33 @@ def test_workspace_queries_do_not_grow_with_grants_staff_or_organizations(
         make_ticket(acme, bob.user, queue)
         make_member(acme, f"agent{n}@acme.test", "agent")
     Organization.objects.bulk_create(Organization(tenant=acme, name=f"O{n}") for n in range(150))
+    with CaptureQueriesContext(connection) as changed:
+        client.get("/t/acme/workspace/")
+    guardian = [q for q in changed.captured_queries if "guardian_" in q["sql"]]
+    assert len(guardian) == 1  # grants changed: read again, once for the whole page
     with CaptureQueriesContext(connection) as large:
         response = client.get("/t/acme/workspace/")
     assert len(response.context["page"].rows) == 6
     # Past the list limit the organizations are no longer read for a <select>: one fewer.
     assert len(large) == len(small) - 1
-    guardian = [q for q in large.captured_queries if "guardian_" in q["sql"]]
-    assert len(guardian) == 1  # the member's grants, read once for the whole page
+    assert not [q for q in large.captured_queries if "guardian_" in q["sql"]]  # kept
+
+
+def test_kept_grants_follow_every_grant_and_revocation(
+    client, acme, alice, olga, bob, billing, acme_ticket
+):
+    """Each member's queue ids are kept between requests; a grant or revocation is seen at once."""
+    from tickets.services import grant_queue, revoke_queue
+
+    client.force_login(alice.user)
+    assert _numbers(client.get("/t/acme/workspace/")) == [acme_ticket.number]
+    client.force_login(olga.user)  # another agent's kept ids are her own
+    assert _numbers(client.get("/t/acme/workspace/")) == []
+    assert client.get(f"/t/acme/tickets/{acme_ticket.number}/").status_code == 403
+    grant_queue(queue=billing, user=olga.user, by=None)
+    assert _numbers(client.get("/t/acme/workspace/")) == [acme_ticket.number]
+    assert client.get(f"/t/acme/tickets/{acme_ticket.number}/").status_code == 200
+    revoke_queue(queue=billing, user=alice.user, by=None)
+    client.force_login(alice.user)
+    assert _numbers(client.get("/t/acme/workspace/")) == []
+    assert client.get(f"/t/acme/tickets/{acme_ticket.number}/").status_code == 403

@@ -5,12 +5,14 @@ from __future__ import annotations
 import django_filters
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
-from rest_framework import mixins, serializers, status
+from rest_framework import ISO_8601, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 
 from accounts.access import Decision, Refused, ensure
 from helpdesk.api import TenantScopedViewSet
@@ -130,6 +132,43 @@ class TicketSerializer(serializers.ModelSerializer):
         return value.strip()
 
 
+def _when(value):
+    """DRF's DateTimeField output (ISO 8601 in the current time zone, "Z" for UTC)."""
+    if not value:
+        return None
+    text = value.astimezone(timezone.get_current_timezone()).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+def ticket_list_data(tickets) -> list[dict]:
+    """What ``TicketSerializer(tickets, many=True).data`` gives, key for key, in plain Python.
+
+    A list page serializes 25-100 tickets; DRF's fields cost about 0.2 ms a ticket to say
+    what these lines say. ``tests/tickets/test_api.py`` holds the two equal.
+    """
+    if api_settings.DATETIME_FORMAT != ISO_8601:
+        return TicketSerializer(tickets, many=True).data
+    return [
+        {
+            "id": t.pk,
+            "number": t.number,
+            "subject": t.subject,
+            "description": t.description,
+            "status": t.status,
+            "priority": t.priority,
+            "queue": t.queue_id,
+            "requester": t.requester_id,
+            "assignee": t.assignee_id,
+            "tags": [tag.name for tag in t.tags.all()],
+            "created_at": _when(t.created_at),
+            "updated_at": _when(t.updated_at),
+            "first_response_at": _when(t.first_response_at),
+            "solved_at": _when(t.solved_at),
+        }
+        for t in tickets
+    ]
+
+
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices)
@@ -205,6 +244,13 @@ class TicketViewSet(
             .with_tags()
             .order_by("-created_at", "-pk")
         )
+
+    def list(self, request, *args, **kwargs):
+        tickets = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(tickets)
+        if page is not None:
+            return self.get_paginated_response(ticket_list_data(page))
+        return Response(ticket_list_data(tickets))
 
     def perform_create(self, serializer):
         data = serializer.validated_data

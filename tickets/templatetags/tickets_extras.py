@@ -43,3 +43,21 @@ def event_value(value: str, kind: str) -> str:
 def name_of(email: str, names: dict) -> str:
     """A staff member's name for an e-mail kept in the timeline (the e-mail if unknown)."""
     return (names or {}).get(email) or email
+
+
+@register.simple_tag(takes_context=True)
+def workspace_rows(context, rows, may_view_people):
+    """The workspace table's rows, built in Python (tickets/rows.py)."""
+    from tickets import rows as rendering
+
+    return rendering.workspace_rows(
+        rows, slug=context["tenant"].slug, may_view_people=bool(may_view_people)
+    )
+
+
+@register.simple_tag(takes_context=True)
+def portal_rows(context, rows, user_id):
+    """The portal's list of requests, built in Python (tickets/rows.py)."""
+    from tickets import rows as rendering
+
+    return rendering.portal_rows(rows, slug=context["tenant"].slug, user_id=user_id)
