@@ -271,20 +271,8 @@ def _recount_backlog(tenant: Tenant, since: date) -> None:
 # them as objects took minutes, and rewriting unchanged rows most of the rest.
 # tests/metrics/test_rollup_sql.py holds both ways equal on a generated history.
 
-_FIGURES = [
-    "created",
-    "responded",
-    "first_response_seconds_sum",
-    "solved",
-    "resolution_seconds_sum",
-    "resolution_seconds",
-    "solved_on_day",
-    "reopened",
-    "open_delta",
-    "backlog",
-    "ratings",
-    "ratings_positive",
-]
+# Every stored column of a rollup row but its key.
+_FIGURES = [*COUNTERS, "resolution_seconds", "backlog"]
 
 # One row per fact: a ticket created (its cohort figures), a ticket solved, a status change
 # that opens or closes it, a rating; each with the queue, agent and organization it counts for.
