@@ -194,7 +194,7 @@ class Membership(TenantOwned):
         ]
 
     def __str__(self):
-        return f"{self.user} @ {self.tenant_id} ({self.role.key})"
+        return f"{self.user} ({self.role.key})"  # what the audit log names it by
 
     @property
     def is_active(self) -> bool:

@@ -28,7 +28,15 @@ from .forms import (
     MembershipForm,
     RoleForm,
 )
-from .models import AccessRequest, Invitation, JoiningRule, Membership, Organization, Role
+from .models import (
+    AccessRequest,
+    AuditEntry,
+    Invitation,
+    JoiningRule,
+    Membership,
+    Organization,
+    Role,
+)
 from .services import (
     NotPermitted,
     add_joining_rule,
@@ -269,6 +277,10 @@ def approvals(request, slug):
             "decided": AccessRequest.objects.for_tenant(tenant)
             .exclude(status=AccessRequest.Status.PENDING)
             .select_related("membership__user", "decided_by")[:10],
+            # Sign-ups leave no row of their own once decided: the audit log keeps them.
+            "decided_signups": AuditEntry.objects.for_tenant(tenant)
+            .filter(action__in=["registration.approved", "registration.rejected"])
+            .select_related("actor")[:10],
         },
     )
 

@@ -326,6 +326,9 @@ def test_sign_up_page_with_approval_waits_then_first_login_after_approval(client
     member = Membership.objects.get(user__email="wendy@example.net")
     response = client.post(page_url(f"people/approvals/{member.pk}/"), {"decision": "approve"})
     assert response.status_code == 302
+    approvals = client.get(page_url("people/approvals/")).content.decode()
+    decided = approvals.split("Recently decided", 1)[1]
+    assert "Wendy Wait (customer)" in decided and "sign-up approved" in decided
 
     client.logout()
     response = client.post(
