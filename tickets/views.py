@@ -95,6 +95,7 @@ def submit(request, slug):
                 subject=data["subject"],
                 description=data["description"],
                 queue=data["queue"],
+                membership=request.membership,
             )
             for upload in data["attachments"]:
                 attach_file(ticket=ticket, upload=upload, by=request.user)

@@ -283,3 +283,83 @@ def test_api_list_says_what_the_ticket_serializer_says(api, acme, sam, alice, bo
     body = JSONRenderer().render(response.json()["results"])
     assert body == JSONRenderer().render(expected)
     assert [t["solved_at"] is None for t in response.json()["results"]] == [False, True]
+
+
+def _serialized(ticket_pk, zone):
+    """The ticket as TicketSerializer says it after reading it back, tags and all."""
+    from django.utils import timezone
+    from rest_framework.renderers import JSONRenderer
+
+    from tickets.api.tickets import TicketSerializer
+
+    ticket = Ticket.objects.with_list_columns().with_tags().get(pk=ticket_pk)
+    with timezone.override(zone):
+        return JSONRenderer().render(TicketSerializer(ticket).data)
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Asia/Jerusalem"])
+@pytest.mark.parametrize("who", ["bob", "sam"])
+def test_api_create_answers_what_reading_the_ticket_back_says(
+    api, acme, sam, bob, billing, zone, who, request
+):
+    """The new ticket is answered from the object in hand: the same JSON, byte for byte."""
+    acme.time_zone = zone
+    acme.save(update_fields=["time_zone"])
+    api.force_authenticate(request.getfixturevalue(who).user)
+    payload = {"subject": '  Quotes " <tags> ünï ', "description": "Hi", "priority": "urgent"}
+    for extra in ({}, {"queue": billing.pk}):
+        response = api.post("/api/v1/t/acme/tickets/", {**payload, **extra}, format="json")
+        assert response.status_code == 201, response.json()
+        assert response.content == _serialized(response.json()["id"], acme.zone)
+        assert response.json()["subject"] == 'Quotes " <tags> ünï'
+        assert response.json()["queue"] == extra.get("queue")
+        assert response.json()["priority"] == ("urgent" if who == "sam" else "normal")
+
+
+def test_api_create_with_tags_and_assignee_answers_them(api, acme, sam, alice, billing):
+    api.force_authenticate(sam.user)
+    response = api.post(
+        "/api/v1/t/acme/tickets/",
+        {
+            "subject": "Tagged",
+            "description": "Hi",
+            "queue": billing.pk,
+            "tags": ["b", "A"],
+            "assignee": alice.user.pk,
+        },
+        format="json",
+    )
+    assert response.status_code == 201, response.json()
+    assert response.json()["tags"] == ["a", "b"]
+    assert response.json()["assignee"] == alice.user.pk
+    assert response.content == _serialized(response.json()["id"], acme.zone)
+
+
+def test_api_create_still_refuses_another_tenants_queue_and_a_customer_as_assignee(
+    api, sam, bob, billing, globex_queue
+):
+    api.force_authenticate(sam.user)
+    url = "/api/v1/t/acme/tickets/"
+    base = {"subject": "S", "description": "D"}
+    response = api.post(url, {**base, "queue": globex_queue.pk}, format="json")
+    assert response.status_code == 400 and "queue" in response.json()
+    response = api.post(url, {**base, "assignee": bob.user.pk}, format="json")
+    assert response.status_code == 400 and "assignee" in response.json()
+    billing.is_public = False
+    billing.save(update_fields=["is_public"])
+    api.force_authenticate(bob.user)  # a customer picks among the portal's queues only
+    response = api.post(url, {**base, "queue": billing.pk}, format="json")
+    assert response.status_code == 400 and "queue" in response.json()
+    assert not Ticket.objects.filter(subject="S").exists()
+
+
+def test_api_create_costs_a_fixed_number_of_queries(api, acme, bob, billing):
+    api.force_authenticate(bob.user)
+    url = "/api/v1/t/acme/tickets/"
+    api.post(url, {"subject": "warm", "description": "d"}, format="json")
+    with CaptureQueriesContext(connection) as queries:
+        response = api.post(url, {"subject": "S", "description": "D"}, format="json")
+    assert response.status_code == 201
+    reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
+    # The tenant, the membership, the lock, the highest number; nothing read back.
+    assert len(reads) == 4, reads

@@ -61,3 +61,21 @@ def portal_rows(context, rows, user_id):
     from tickets import rows as rendering
 
     return rendering.portal_rows(rows, slug=context["tenant"].slug, user_id=user_id)
+
+
+@register.simple_tag(takes_context=True)
+def staff_timeline(context, events, names, skip_created=False):
+    """The ticket page's events, built in Python (tickets/timeline.py)."""
+    from tickets import timeline
+
+    return timeline.staff_timeline(
+        events, slug=context["tenant"].slug, names=names, skip_created=skip_created
+    )
+
+
+@register.simple_tag(takes_context=True)
+def customer_comments(context, comments, user_id):
+    """The customer's conversation, built in Python (tickets/timeline.py)."""
+    from tickets import timeline
+
+    return timeline.customer_comments(comments, slug=context["tenant"].slug, user_id=user_id)
