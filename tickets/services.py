@@ -61,7 +61,8 @@ def _next_number(tenant: Tenant) -> int:
     ORM spent more time building these two lines than the database spends answering them.
     """
     with connection.cursor() as cursor:
-        cursor.execute(_LOCK_TENANT, [tenant.pk])
+        if connection.features.has_select_for_update:  # SQLite (the demo) has no row locks
+            cursor.execute(_LOCK_TENANT, [tenant.pk])
         cursor.execute(_LAST_NUMBER, [tenant.pk])
         last = cursor.fetchone()[0]
     return (last or 0) + 1
