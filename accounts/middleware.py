@@ -2,8 +2,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from .access import Refused
-from .models import Tenant
-from .services import resolve_membership, touch_last_seen
+from .services import resolve_tenant, touch_last_seen
 from .views_access import render_refusal
 
 
@@ -30,12 +29,11 @@ class TenantMiddleware:
         slug = view_kwargs.get("slug")
         if slug is None or not request.path_info.startswith("/t/"):
             return None
-        tenant = Tenant.objects.filter(slug=slug).first()
+        tenant, membership = resolve_tenant(slug=slug, user=request.user)
         if tenant is None:
             raise Http404
-        request.tenant = tenant
+        request.tenant, request.membership = tenant, membership
         timezone.activate(tenant.zone)  # pages show times in the helpdesk's own time zone
-        request.membership = resolve_membership(tenant=tenant, user=request.user)
         if request.membership is not None and request.membership.is_active:
             touch_last_seen(membership=request.membership)
         return None

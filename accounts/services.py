@@ -135,21 +135,21 @@ def add_member(
     return membership
 
 
-def resolve_membership(*, tenant: Tenant, user) -> Membership | None:
-    """The user's membership in the tenant, whatever its status (the refusal explains it)."""
-    if not user.is_authenticated:
-        return None
-    membership = (
-        Membership.objects.for_tenant(tenant)
-        .select_related("role", "organization")
-        .filter(user=user)
-        .first()
-    )
-    if membership is not None:
-        # The request read both rows already: the same objects, not a join that reads them again.
-        membership.tenant = tenant
-        membership.user = getattr(user, "_wrapped", user)  # the User behind request.user
-    return membership
+def resolve_tenant(*, slug: str, user) -> tuple[Tenant | None, Membership | None]:
+    """The helpdesk at ``slug`` and the user's membership in it, whatever its status (the
+    refusal explains it). Every request to a helpdesk asks this: a member's answer is one query
+    (the membership with its tenant), an outsider's one more for the tenant alone."""
+    if user.is_authenticated:
+        membership = (
+            # Scoped by the slug's tenant as for_tenant would scope by its row.
+            Membership.objects.filter(tenant__slug=slug, user=user)
+            .select_related("tenant", "role", "organization")
+            .first()
+        )
+        if membership is not None:
+            membership.user = getattr(user, "_wrapped", user)  # the User behind request.user
+            return membership.tenant, membership
+    return Tenant.objects.filter(slug=slug).first(), None
 
 
 def touch_last_seen(*, membership: Membership, every_seconds: int = 300) -> None:

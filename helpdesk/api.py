@@ -6,8 +6,7 @@ from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
 from accounts.access import Decision, Refused, decide
-from accounts.models import Tenant
-from accounts.services import resolve_membership, touch_last_seen
+from accounts.services import resolve_tenant, touch_last_seen
 
 
 class TenantScopedViewSet(viewsets.GenericViewSet):
@@ -24,8 +23,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         super().initial(request, *args, **kwargs)  # authentication, permissions, throttling
         # Outsiders learn nothing of a helpdesk, not even that it exists: a tenant they are
         # not a member of answers exactly as an unknown slug does.
-        self.tenant = Tenant.objects.filter(slug=kwargs["slug"]).first()
-        self.membership = self.tenant and resolve_membership(tenant=self.tenant, user=request.user)
+        self.tenant, self.membership = resolve_tenant(slug=kwargs["slug"], user=request.user)
         if not self.membership:
             raise NotFound(_("There is no such helpdesk, or you are not a member of it."))
         timezone.activate(self.tenant.zone)  # timestamps in the helpdesk's own time zone

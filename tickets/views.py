@@ -18,7 +18,7 @@ from accounts.models import Membership, Organization, User
 from accounts.staff import active_staff, staff_names
 from accounts.views_access import member_required
 
-from . import presence
+from . import presence, rows
 from .access import ensure_may_write
 from .downloads import attachment_response
 from .forms import (
@@ -75,8 +75,7 @@ def portal(request, slug):
     if member.is_staff:
         tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
     page = cheap_page(
-        # What the rows show (tickets/rows.py portal_rows): the requester's name and the rating.
-        tickets.select_related("requester", "rating").order_by("-created_at", "-pk"),
+        tickets.order_by("-created_at", "-pk").values(*rows.PORTAL_COLUMNS),
         request.GET.get("page"),
         request.GET.get("page_size"),
     )
@@ -468,8 +467,11 @@ def workspace(request, slug):
         form.is_valid()
         data = form.cleaned_data
     page = cheap_page(
-        workspace_tickets(member, data), request.GET.get("page"), request.GET.get("page_size")
+        workspace_tickets(member, data).values(*rows.WORKSPACE_COLUMNS),
+        request.GET.get("page"),
+        request.GET.get("page_size"),
     )
+    rows.with_tag_names(page.rows)
     query = request.GET.copy()
     query.pop("page", None)
     context = {

@@ -81,7 +81,7 @@ def workspace_tickets(member: Membership, data: dict):
     order = SORTS.get(sort, SORTS["-created"])[0]
     if "priority_rank" in order:
         tickets = tickets.annotate(priority_rank=PRIORITY_RANK)
-    return tickets.with_list_columns().with_tags().order_by(order, "-pk")
+    return tickets.order_by(order, "-pk")
 
 
 @dataclass

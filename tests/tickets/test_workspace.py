@@ -8,7 +8,7 @@ from tickets.services import add_comment, assign_ticket, set_tags
 
 
 def _numbers(response):
-    return [t.number for t in response.context["page"].rows]
+    return [t["number"] for t in response.context["page"].rows]
 
 
 def test_agent_sees_only_the_queues_they_work(client, acme, alice, bob, billing, acme_ticket):
