@@ -279,6 +279,15 @@ def prepare(slug: str, base_url: str, password: str) -> tuple[list[Endpoint], di
         notes["api_token"] = str(exc)
         agent_token = customer_token = None
     if agent_token:
+        # The cheapest signed-in request to a helpdesk: token, membership, permissions, JSON.
+        # Every page and list pays at least this; it is reported beside the floor, not judged.
+        endpoints.append(
+            Endpoint(
+                "signed_in_floor",
+                [f"/api/v1/t/{slug}/me/"],
+                headers={"Authorization": f"Token {agent_token}"},
+            )
+        )
         endpoints.append(
             Endpoint(
                 "api_list",
