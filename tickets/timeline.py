@@ -75,9 +75,14 @@ def _sentence(e, who: str, names: dict) -> str:
     }
 
 
-def staff_timeline(events, *, slug: str, names: dict, skip_created: bool) -> SafeString:
+def staff_timeline(
+    events, *, slug: str, names: dict, skip_created: bool, files: dict | None = None
+) -> SafeString:
     """What ``{% for e in events %}{% include "tickets/_event.html" %}{% endfor %}`` gave
-    (leaving out the "opened" event where the page shows the description instead)."""
+    (leaving out the "opened" event where the page shows the description instead).
+
+    ``files``: the ticket's attachments by comment id, read once by the caller; without it
+    each comment's are read from the comment."""
     attachment_url = url_maker("tickets:attachment", slug)
     helpdesk = escaped(gettext("The helpdesk"))
     note_badge = f'<span class="badge badge--warn">{escaped(gettext("Internal note"))}</span>'
@@ -93,7 +98,10 @@ def staff_timeline(events, *, slug: str, names: dict, skip_created: bool) -> Saf
             comment = e.comment
             body = (
                 f'<div class="body" dir="auto">{escaped(markdown(comment.body))}</div>'
-                + _attachments(comment.attachments.all(), attachment_url)
+                + _attachments(
+                    comment.attachments.all() if files is None else files.get(comment.pk, []),
+                    attachment_url,
+                )
                 if comment
                 else ""
             )

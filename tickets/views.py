@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db import transaction
-from django.db.models import Avg, Count, Prefetch, Q
+from django.db.models import Avg, Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -188,6 +188,7 @@ def _staff_ticket(request, ticket: Ticket):
     version = _version(ticket)
     if reply_form is None:
         reply_form = ReplyForm(may_reply=rights["may_reply"], may_note=rights["may_note"])
+    prefetch_related_objects([ticket], "tags")  # for the form and the badges, read once
     if update_form is None or conflict is not None:
         # After a conflict the properties show what they are now; a typed reply is kept.
         update_form = TicketUpdateForm(
@@ -207,8 +208,14 @@ def _staff_ticket(request, ticket: Ticket):
         TicketEvent.objects.for_tenant(ticket.tenant)
         .filter(ticket=ticket)
         .select_related("actor", "comment")
-        .prefetch_related("comment__attachments")
     )
+    # Every file of the ticket in one read, by the comment it came with (None: the request
+    # itself), so that the page reads the same statements whatever its thread holds.
+    files = {}
+    for attachment in (
+        Attachment.objects.for_tenant(ticket.tenant).filter(ticket=ticket).order_by("pk")
+    ):
+        files.setdefault(attachment.comment_id, []).append(attachment)
     history = (
         Ticket.objects.visible_to(member)
         .filter(requester_id=ticket.requester_id)
@@ -219,9 +226,8 @@ def _staff_ticket(request, ticket: Ticket):
     context = {
         "ticket": ticket,
         "events": events,
-        "attachments": Attachment.objects.for_tenant(ticket.tenant).filter(
-            ticket=ticket, comment__isnull=True
-        ),
+        "attachments": files.get(None, []),
+        "files": files,
         "reply_form": reply_form,
         "update_form": update_form,
         "conflict": conflict,

@@ -182,3 +182,34 @@ def test_agent_takes_a_ticket(client, alice, acme_ticket):
     client.force_login(alice.user)
     client.post(ticket_url(acme_ticket), {"action": "take"})
     assert Ticket.objects.get(pk=acme_ticket.pk).assignee == alice.user
+
+
+def test_the_staff_page_reads_the_same_statements_whatever_its_thread_holds(
+    client, acme, alice, bob, billing, django_assert_num_queries
+):
+    """No statement per comment, and none that only some threads need (files, tags)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tickets.services import attach_file, set_tags
+
+    bare = make_ticket(acme, bob.user, billing, subject="Bare")
+    busy = make_ticket(acme, bob.user, billing, subject="Busy")
+    attach_file(ticket=busy, upload=SimpleUploadedFile("first.txt", b"1"), by=bob.user)
+    set_tags(ticket=busy, names=["vip", "billing"], by=alice.user)
+    for n in range(3):
+        reply = add_comment(ticket=busy, author=alice.user, body=f"Reply {n}")
+        attach_file(
+            ticket=busy, upload=SimpleUploadedFile(f"r{n}.txt", b"r"), by=alice.user, comment=reply
+        )
+        add_comment(ticket=busy, author=alice.user, body=f"Note {n}", is_public=False)
+    client.force_login(alice.user)
+    client.get(ticket_url(bare))  # the first visit records last_seen
+    with CaptureQueriesContext(connection) as bare_reads:
+        assert client.get(ticket_url(bare)).status_code == 200
+    with django_assert_num_queries(len(bare_reads)):
+        page = client.get(ticket_url(busy)).content.decode()
+    assert page.count('class="attachments"') == 4  # the request's file and each reply's
+    assert "r2.txt" in page and "first.txt" in page
+    assert page.index('<span class="badge tag">billing') < page.index('<span class="badge tag">vip')

@@ -64,12 +64,12 @@ def portal_rows(context, rows, user_id):
 
 
 @register.simple_tag(takes_context=True)
-def staff_timeline(context, events, names, skip_created=False):
+def staff_timeline(context, events, names, skip_created=False, files=None):
     """The ticket page's events, built in Python (tickets/timeline.py)."""
     from tickets import timeline
 
     return timeline.staff_timeline(
-        events, slug=context["tenant"].slug, names=names, skip_created=skip_created
+        events, slug=context["tenant"].slug, names=names, skip_created=skip_created, files=files
     )
 
 
