@@ -35,14 +35,12 @@ WORKSPACE_COLUMNS = (
     "priority",
     "updated_at",
     "requester_id",
-    "requester__name",
-    "requester__email",
     "organization_id",
-    "organization__name",
-    "queue__name",
-    "assignee_id",
-    "assignee__name",
-    "assignee__email",
+    # TicketQuerySet.with_list_names
+    "requester_name",
+    "organization_name",
+    "queue_name",
+    "assignee_name",
 )
 PORTAL_COLUMNS = (
     "number",
@@ -133,8 +131,8 @@ def workspace_rows(rows, *, slug: str, may_view_people: bool) -> SafeString:
     for t in rows:
         number = _number(t["number"])
         pk = _number(t["id"])
-        requester = escaped(t["requester__name"] or t["requester__email"])
-        organization = t["organization__name"]
+        requester = escaped(t["requester_name"])
+        organization = t["organization_name"]
         if may_view_people:
             who = f'<a href="{person_url(t["requester_id"])}">{requester}</a>'
             if t["organization_id"]:
@@ -146,8 +144,8 @@ def workspace_rows(rows, *, slug: str, may_view_people: bool) -> SafeString:
             who = requester
             if t["organization_id"]:
                 who += f'<br><span class="muted">{escaped(organization)}</span>'
-        queue = escaped(t["queue__name"] or "—")
-        assignee = escaped(t["assignee__name"] or t["assignee__email"] or "—")
+        queue = escaped(t["queue_name"] or "—")
+        assignee = escaped(t["assignee_name"] or "—")
         tags = "".join(f'<span class="badge tag">{escaped(name)}</span> ' for name in t["tags"])
         out.append(
             "\n    <tr>\n"

@@ -473,7 +473,7 @@ def workspace(request, slug):
         form.is_valid()
         data = form.cleaned_data
     page = cheap_page(
-        workspace_tickets(member, data).values(*rows.WORKSPACE_COLUMNS),
+        workspace_tickets(member, data).with_list_names().values(*rows.WORKSPACE_COLUMNS),
         request.GET.get("page"),
         request.GET.get("page_size"),
     )

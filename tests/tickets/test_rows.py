@@ -51,8 +51,10 @@ def tickets(acme, alice, bob, carol, billing):
 
 def _values(tickets, columns):
     """The rows as the views read them: the list's columns as values, in the same order."""
-    found = Ticket.objects.filter(pk__in=[t.pk for t in tickets]).values(
-        *{"id": 1, **dict.fromkeys(columns)}
+    found = (
+        Ticket.objects.filter(pk__in=[t.pk for t in tickets])
+        .with_list_names()
+        .values(*{"id": 1, **dict.fromkeys(columns)})
     )
     by_pk = {row["id"]: row for row in found}
     return rows.with_tag_names([by_pk[t.pk] for t in tickets])
