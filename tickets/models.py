@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from functools import cache
 from typing import ClassVar
 
 from django.conf import settings
@@ -153,6 +154,26 @@ class Tag(TenantOwned):
         return self.name
 
 
+@cache
+def _list_names() -> dict:
+    """TicketQuerySet.with_list_names's lookups, built once (annotate copies them)."""
+
+    def full_name(key):
+        person = User.objects.filter(pk=models.OuterRef(key))
+        name = Coalesce(NullIf("name", models.Value("")), "email", output_field=models.CharField())
+        return models.Subquery(person.values(full=name)[:1])
+
+    def name_of(model, key):
+        return models.Subquery(model.objects.filter(pk=models.OuterRef(key)).values("name")[:1])
+
+    return {
+        "requester_name": full_name("requester_id"),
+        "assignee_name": full_name("assignee_id"),
+        "queue_name": name_of(Queue, "queue_id"),
+        "organization_name": name_of(Organization, "organization_id"),
+    }
+
+
 class TicketQuerySet(TenantQuerySet):
     def visible_to(self, member: Membership):
         """Tickets this member may see: the same rule as tickets.access.ticket_rule."""
@@ -187,23 +208,7 @@ class TicketQuerySet(TenantQuerySet):
         page choosing among the joins' orders, and 0.3 ms on this; each lookup reads one row
         by its key for the page's rows only.
         """
-
-        def full_name(key):
-            person = User.objects.filter(pk=models.OuterRef(key))
-            name = Coalesce(
-                NullIf("name", models.Value("")), "email", output_field=models.CharField()
-            )
-            return models.Subquery(person.values(full=name)[:1])
-
-        def name_of(model, key):
-            return models.Subquery(model.objects.filter(pk=models.OuterRef(key)).values("name")[:1])
-
-        return self.annotate(
-            requester_name=full_name("requester_id"),
-            assignee_name=full_name("assignee_id"),
-            queue_name=name_of(Queue, "queue_id"),
-            organization_name=name_of(Organization, "organization_id"),
-        )
+        return self.annotate(**_list_names())
 
     def with_tags(self):
         return self.prefetch_related(models.Prefetch("tags", queryset=Tag.objects.order_by("name")))
