@@ -140,12 +140,14 @@ def resolve_tenant(*, slug: str, user) -> tuple[Tenant | None, Membership | None
     refusal explains it). Every request to a helpdesk asks this: a member's answer is one query
     (the membership with its tenant), an outsider's one more for the tenant alone."""
     if user.is_authenticated:
-        membership = (
-            # Scoped by the slug's tenant as for_tenant would scope by its row.
+        found = (
+            # Scoped by the slug's tenant as for_tenant would scope by its row. One row at
+            # most (a person has one membership per tenant): no ORDER BY to build or run.
             Membership.objects.filter(tenant__slug=slug, user=user)
             .select_related("tenant", "role", "organization")
-            .first()
+            .order_by()[:1]
         )
+        membership = next(iter(found), None)
         if membership is not None:
             membership.user = getattr(user, "_wrapped", user)  # the User behind request.user
             return membership.tenant, membership
