@@ -35,14 +35,23 @@ class InvalidTransition(Exception):  # noqa: N818
 
 
 class TicketClosed(Exception):  # noqa: N818 (a refusal, like InvalidTransition)
-    """A closed ticket is final: it takes no more replies, notes or files."""
+    """A closed ticket is final: it takes no more replies, notes or files, and its
+    properties (assignee, priority, queue, tags) stay as they were when it closed."""
 
-    def __init__(self):
-        self.message = _(
+    def __init__(self, message: str = ""):
+        self.message = message or _(
             "This ticket is closed: it takes no more replies, notes or files. "
             "Open a new request to follow up."
         )
         super().__init__(self.message)
+
+
+def _refuse_if_closed(ticket: Ticket) -> None:
+    """A property change to a closed ticket: refused (its record stays as it was closed)."""
+    if ticket.status == Ticket.Status.CLOSED:
+        raise TicketClosed(
+            _("This ticket is closed: its assignee, priority, queue and tags no longer change.")
+        )
 
 
 # A reply from the requester's side hands these back to the helpdesk: pending was waiting
@@ -265,6 +274,7 @@ def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User | None, at=
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
         return ticket
+    _refuse_if_closed(ticket)
     old = ticket.assignee.email if ticket.assignee else ""
     ticket.assignee = assignee
     _touch(ticket, at, "assignee")
@@ -282,6 +292,7 @@ def change_priority(*, ticket: Ticket, to: str, by: User | None, at=None) -> Tic
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.priority == to:
         return ticket
+    _refuse_if_closed(ticket)
     old, ticket.priority = ticket.priority, to
     _touch(ticket, at, "priority")
     _event(ticket, by, TicketEvent.Kind.PRIORITY, old, to, at=at)
@@ -294,6 +305,7 @@ def move_to_queue(*, ticket: Ticket, queue: Queue | None, by: User | None, at=No
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.queue_id == (queue.pk if queue else None):
         return ticket
+    _refuse_if_closed(ticket)
     old = ticket.queue.name if ticket.queue else ""
     ticket.queue = queue
     _touch(ticket, at, "queue")
@@ -308,6 +320,7 @@ def set_tags(*, ticket: Ticket, names: list[str], by: User | None, at=None) -> T
     old = sorted(ticket.tags.values_list("name", flat=True))
     if names == old:
         return ticket
+    _refuse_if_closed(Ticket.objects.select_for_update().get(pk=ticket.pk))
     tags = [Tag.objects.get_or_create(tenant_id=ticket.tenant_id, name=n)[0] for n in names]
     ticket.tags.set(tags)
     _touch(ticket, at)

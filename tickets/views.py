@@ -180,8 +180,11 @@ def _staff_ticket(request, ticket: Ticket):
                     return response
     elif action == "take":
         ensure(member, "assign_ticket", ticket)
-        assign_ticket(ticket=ticket, assignee=request.user, by=request.user)
-        messages.success(request, _("You took this ticket."))
+        try:
+            assign_ticket(ticket=ticket, assignee=request.user, by=request.user)
+            messages.success(request, _("You took this ticket."))
+        except TicketClosed as refusal:
+            messages.error(request, refusal.message)
         return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
     if conflict is not None:
         ticket.refresh_from_db()
@@ -326,6 +329,9 @@ def _staff_update(request, ticket: Ticket, form: TicketUpdateForm):
             _("A ticket cannot move from %(old)s to %(new)s.")
             % {"old": Ticket.Status(exc.old).label, "new": Ticket.Status(exc.new).label},
         )
+        return None
+    except TicketClosed as refusal:
+        form.add_error(None, refusal.message)
         return None
     messages.success(request, _("Ticket updated."))
     return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
@@ -553,7 +559,7 @@ def bulk(request, slug):
                 names = [t.name for t in ticket.tags.all()] + data["tags"].split(",")
                 set_tags(ticket=ticket, names=names, by=request.user)
             done += 1
-        except InvalidTransition:
+        except (InvalidTransition, TicketClosed):
             refused.append(f"#{ticket.number}")
     if done:
         messages.success(

@@ -103,6 +103,20 @@ def test_invalid_transition_is_409_with_a_json_body(api, alice, acme_ticket):
     assert "cannot move from closed to pending" in response.json()["detail"]
 
 
+def test_a_closed_ticket_refuses_property_changes_with_409(api, alice, acme_ticket):
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    change_status(ticket=acme_ticket, to="closed", by=alice.user)
+    api.force_authenticate(alice.user)
+    for change in ({"priority": "urgent"}, {"assignee": alice.user.pk}, {"tags": ["x"]}):
+        response = api.patch(api_ticket_url(acme_ticket), change, format="json")
+        assert response.status_code == 409, change
+        assert "no longer change" in response.json()["detail"]
+    unchanged = api.patch(api_ticket_url(acme_ticket), {"priority": "normal"}, format="json")
+    assert unchanged.status_code == 200  # saying what it already is changes nothing
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.assignee is None and acme_ticket.priority == "normal"
+
+
 def test_customer_may_only_reopen(api, alice, bob, acme_ticket):
     api.force_authenticate(bob.user)
     response = api.patch(api_ticket_url(acme_ticket), {"status": "solved"})

@@ -95,23 +95,53 @@ def test_agent_changes_properties_and_the_timeline_tells_who_and_what(
 
 
 def test_invalid_transition_is_a_clear_form_error_and_nothing_changes(client, alice, acme_ticket):
-    change_status(ticket=acme_ticket, to="solved", by=alice.user)
-    change_status(ticket=acme_ticket, to="closed", by=alice.user)
     client.force_login(alice.user)
     response = client.post(
         ticket_url(acme_ticket),
         {
             "action": "update",
-            "status": "open",
+            "status": "closed",
             "priority": "urgent",
             "tags": "",
             "version": _version(client, acme_ticket),
         },
     )
     assert response.status_code == 400
-    assert "cannot move from Closed to Open" in response.content.decode()
+    assert "cannot move from New to Closed" in response.content.decode()
     acme_ticket.refresh_from_db()
-    assert acme_ticket.status == "closed" and acme_ticket.priority == "normal"  # all or nothing
+    assert acme_ticket.status == "new" and acme_ticket.priority == "normal"  # all or nothing
+
+
+def test_a_closed_tickets_properties_no_longer_change(client, alice, billing, acme_ticket):
+    client.force_login(alice.user)
+    change_status(ticket=acme_ticket, to="solved", by=alice.user)
+    change_status(ticket=acme_ticket, to="closed", by=alice.user)
+    page = client.get(ticket_url(acme_ticket)).content.decode()
+    assert "its assignee, priority, queue and tags no longer change" in page
+    assert 'value="take"' not in page and 'value="update"' not in page
+    acme_ticket.refresh_from_db()
+    response = client.post(
+        ticket_url(acme_ticket),
+        {
+            "action": "update",
+            "status": "closed",
+            "priority": "urgent",
+            "queue": billing.pk,
+            "tags": "late",
+            "version": acme_ticket.updated_at.isoformat(),
+        },
+    )
+    assert response.status_code == 400
+    assert "no longer change" in response.content.decode()
+    response = client.post(ticket_url(acme_ticket), {"action": "take"}, follow=True)
+    assert "no longer change" in response.content.decode()
+    acme_ticket.refresh_from_db()
+    assert (acme_ticket.priority, acme_ticket.assignee, list(acme_ticket.tags.all())) == (
+        "normal",
+        None,
+        [],
+    )
+    assert not TicketEvent.objects.filter(ticket=acme_ticket, kind__in=["priority", "tags"])
 
 
 def test_second_agent_sees_what_changed_and_keeps_the_typed_reply(client, alice, sam, acme_ticket):

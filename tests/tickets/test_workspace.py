@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import make_queue, make_ticket
 from tickets.models import SavedFilter, Ticket
-from tickets.services import add_comment, assign_ticket, set_tags
+from tickets.services import add_comment, assign_ticket, change_status, set_tags
 
 
 def _numbers(response):
@@ -106,6 +106,28 @@ def test_bulk_assign_status_and_tags_go_through_services_and_checks(
         assert list(ticket.tags.values_list("name", flat=True)) == ["vip"]
     hidden.refresh_from_db()
     assert hidden.assignee is None and not hidden.tags.exists()  # not in her queues
+
+
+def test_bulk_leaves_closed_tickets_as_they_are_and_names_them(
+    client, acme, alice, bob, billing, acme_ticket
+):
+    closed = make_ticket(acme, bob.user, billing)
+    change_status(ticket=closed, to="solved", by=alice.user)
+    change_status(ticket=closed, to="closed", by=alice.user)
+    client.force_login(alice.user)
+    ids = [acme_ticket.pk, closed.pk]
+    for action in (
+        {"bulk_action": "assign", "assignee": "me"},
+        {"bulk_action": "tags", "tags": "vip"},
+    ):
+        page = client.post("/t/acme/workspace/bulk/", {"tickets": ids, **action}, follow=True)
+        assert f"Not changed (not allowed or not a valid move): #{closed.number}" in (
+            page.content.decode()
+        )
+    closed.refresh_from_db()
+    acme_ticket.refresh_from_db()
+    assert closed.assignee is None and not closed.tags.exists()
+    assert acme_ticket.assignee == alice.user and acme_ticket.tags.get().name == "vip"
 
 
 def test_customer_cannot_use_bulk_actions(client, bob, acme_ticket):

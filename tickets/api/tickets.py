@@ -7,7 +7,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema, inline_serializer
+from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import ISO_8601, mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -329,7 +329,17 @@ class TicketViewSet(
         serializer.instance = ticket
         return ticket, bool(tags or assignee)
 
-    @extend_schema(responses={200: TicketSerializer, 409: CONFLICT})
+    @extend_schema(
+        responses={
+            200: TicketSerializer,
+            # A move the lifecycle forbids, or any change to a closed ticket.
+            409: PolymorphicProxySerializer(
+                component_name="TicketConflict",
+                serializers=[CONFLICT, CLOSED],
+                resource_type_field_name=None,
+            ),
+        }
+    )
     def partial_update(self, request, *args, **kwargs):
         ticket = self.get_object()
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
@@ -343,6 +353,8 @@ class TicketViewSet(
                 self._apply(ticket, data)
         except InvalidTransition as exc:
             return invalid_transition(exc)
+        except TicketClosed as refusal:
+            return ticket_closed(refusal)
         return Response(self.get_serializer(self.get_queryset().get(pk=ticket.pk)).data)
 
     def _apply(self, ticket: Ticket, data: dict) -> None:
