@@ -441,12 +441,12 @@ def check_upload(upload) -> None:
         )
 
 
-def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None) -> None:
+def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None) -> str:
     """Where a file may go: on a comment, its author's; without one, the request's requester.
 
     A file belongs to the message it came with, so that a customer never sees a file joined
     to an internal note and nobody's words gain files they did not send. A closed ticket
-    takes no files at all.
+    takes no files at all. Returns the ticket's status as it is now.
     """
     status = Ticket.objects.filter(pk=ticket.pk).values_list("status", flat=True).get()
     if status == Ticket.Status.CLOSED:
@@ -460,6 +460,19 @@ def check_attachable(*, ticket: Ticket, by: User, comment: Comment | None = None
         raise AttachmentRefused(
             _("Only the requester adds files to the request itself; add yours to a comment.")
         )
+    return status
+
+
+def _files_hand_back(*, ticket: Ticket, status: str, by: User, comment: Comment | None) -> None:
+    """Files the requester's side sends where the helpdesk sees them (the request itself, or
+    one of their public comments) hand a pending or solved ticket back, as a reply does."""
+    if status not in REOPENED_BY_CUSTOMER_REPLY or (comment is not None and not comment.is_public):
+        return
+    if _writes_for_helpdesk(ticket=ticket, author=by):
+        return
+    locked = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if locked.status in REOPENED_BY_CUSTOMER_REPLY:
+        _move(locked, Ticket.Status.OPEN, by=by, at=timezone.now())
 
 
 def upload_refusals(uploads) -> list[str]:
@@ -473,11 +486,14 @@ def upload_refusals(uploads) -> list[str]:
     return refusals
 
 
+@transaction.atomic
 def attach_file(*, ticket: Ticket, upload, by: User, comment: Comment | None = None) -> Attachment:
     """Store an uploaded file through the storage API, beside the ticket (and its comment)."""
     check_upload(upload)
-    check_attachable(ticket=ticket, by=by, comment=comment)
-    return _store(ticket=ticket, upload=upload, by=by, comment=comment)
+    status = check_attachable(ticket=ticket, by=by, comment=comment)
+    attachment = _store(ticket=ticket, upload=upload, by=by, comment=comment)
+    _files_hand_back(ticket=ticket, status=status, by=by, comment=comment)
+    return attachment
 
 
 @transaction.atomic
@@ -489,8 +505,10 @@ def attach_files(
         raise AttachmentRefused(_("Choose at least one file."))
     for upload in uploads:
         check_upload(upload)
-    check_attachable(ticket=ticket, by=by, comment=comment)
-    return [_store(ticket=ticket, upload=u, by=by, comment=comment) for u in uploads]
+    status = check_attachable(ticket=ticket, by=by, comment=comment)
+    stored = [_store(ticket=ticket, upload=u, by=by, comment=comment) for u in uploads]
+    _files_hand_back(ticket=ticket, status=status, by=by, comment=comment)
+    return stored
 
 
 def _store(*, ticket: Ticket, upload, by: User, comment: Comment | None) -> Attachment:

@@ -178,6 +178,38 @@ def test_a_file_sent_with_a_reply_hands_a_pending_ticket_back(api, alice, bob, a
     assert acme_ticket.status == "open"
 
 
+@pytest.mark.parametrize("before", ["pending", "solved"])
+def test_files_alone_from_the_requester_hand_the_ticket_back_too(
+    api, alice, bob, acme_ticket, before
+):
+    """To the request itself, or to one of their public replies: the helpdesk has news."""
+    if before == "solved":
+        change_status(ticket=acme_ticket, to="open", by=alice.user)
+    change_status(ticket=acme_ticket, to=before, by=alice.user)
+    api.force_authenticate(bob.user)
+    assert upload(api, acme_ticket, files=[_file()]).status_code == 201
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "open"
+    moved = acme_ticket.events.filter(kind="status").latest("pk")
+    assert (moved.old_value, moved.new_value, moved.actor) == (before, "open", bob.user)
+
+    reply = Comment.objects.get(
+        pk=upload(api, acme_ticket, files=[_file()], body="Hi").json()["comment"]
+    )
+    change_status(ticket=acme_ticket, to=before, by=alice.user)
+    assert upload(api, acme_ticket, files=[_file("late.txt")], comment=reply.pk).status_code == 201
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "open"
+
+
+def test_staff_files_leave_a_pending_ticket_waiting(api, alice, acme_ticket):
+    change_status(ticket=acme_ticket, to="pending", by=alice.user)
+    note = add_comment(ticket=acme_ticket, author=alice.user, body="Asked for logs")
+    attach_file(ticket=acme_ticket, upload=_file(), by=alice.user, comment=note)
+    acme_ticket.refresh_from_db()
+    assert acme_ticket.status == "pending"
+
+
 @pytest.mark.parametrize("who", ["olga", "carol"])
 def test_who_cannot_see_the_ticket_gets_404_everywhere(api, bob, acme_ticket, who, request):
     found = attach_file(ticket=acme_ticket, upload=_file(), by=bob.user)
