@@ -3,7 +3,8 @@
 The former row loops are kept verbatim in tests/tickets/former/ and rendered beside the
 Python rows, for tickets with and without a queue, an assignee, an organization, tags and a
 rating, subjects and names that need escaping, in English and Hebrew, in two time zones, for a
-viewer who may and one who may not open people's history.
+viewer who may and one who may not open people's history. The forms' field blocks (the former
+``tickets/_field.html`` include) likewise.
 """
 
 from pathlib import Path
@@ -118,3 +119,43 @@ def test_listed_selects_are_djangos_selects(acme, ada, alice, sam, billing, init
         field.widget.choices = field.choices  # Django's own iterator
         assert str(listed[name]) == str(stock[name])
         assert "selected" in str(listed[name]) or not initial
+
+
+FIELD = (FORMER / "field.html").read_text()
+
+
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_field_blocks_are_the_former_includes(acme, billing, language):
+    """{% field_block f %} gives what {% include "tickets/_field.html" with field=f %} gave:
+    labels, help texts and errors that need escaping, every kind of widget the pages use."""
+    from django.utils.datastructures import MultiValueDict
+
+    from tickets.forms import RatingForm, ReplyForm, SubmitForm, TicketUpdateForm
+    from tickets.templatetags.tickets_extras import field_block
+
+    forms = [
+        SubmitForm(tenant=acme),
+        SubmitForm({"subject": "", "description": "<b>x</b>" * 10}, tenant=acme),
+        SubmitForm(
+            {"subject": "s", "description": "d", "queue": "999999"},
+            MultiValueDict({"attachments": []}),
+            tenant=acme,
+        ),
+        ReplyForm(),
+        ReplyForm({"body": "", "visibility": "nowhere"}),
+        ReplyForm(staff=False),
+        RatingForm({"score": "9", "comment": "<i>fine</i>"}),
+        TicketUpdateForm(tenant=acme, initial={"queue": billing.pk, "tags": 'a, "b" & <c>'}),
+        TicketUpdateForm({"status": "nope", "tags": "x" * 600}, tenant=acme),
+    ]
+    seen = set()
+    with translation.override(language):
+        for form in forms:
+            form.is_bound and form.is_valid()
+            for field in form:
+                if field.is_hidden:
+                    continue
+                expected = _template(FIELD).render({"field": field})
+                assert field_block(field) == expected, (type(form).__name__, field.name)
+                seen.add((bool(field.errors), bool(field.help_text)))
+    assert seen == {(False, False), (True, False), (False, True), (True, True)}
