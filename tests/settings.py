@@ -28,7 +28,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 # Each test run uses its own cache keys, so throttles never leak between runs.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache"
+        "BACKEND": "helpdesk.cache.KeptClientRedisCache"  # the production backend
         if REDIS_URL
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": REDIS_URL,
