@@ -2,6 +2,8 @@ from django import template
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from helpdesk.forms_renderer import escaped, text
+
 register = template.Library()
 
 
@@ -86,8 +88,6 @@ def customer_comments(context, comments, user_id):
 def field_block(field):
     """``{% include "tickets/_field.html" with field=field %}``, built in Python: the same
     markup (tests/tickets/test_rows.py compares the two) without an include per field."""
-    from helpdesk.forms_renderer import escaped, text
-
     errors = field.errors
     label_for = text(field.id_for_label)
     help_text = (
