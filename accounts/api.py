@@ -1,4 +1,3 @@
-from django.contrib.auth import authenticate
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Q
 from django.shortcuts import get_object_or_404
@@ -7,15 +6,14 @@ from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
-from rest_framework.authtoken.models import Token
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from helpdesk.api import TenantScopedViewSet
+from helpdesk.throttles import ScopedThrottle
 
 from .access import Decision, decide, ensure, permissions_of
 from .actions import ACTIONS, SCOPES
@@ -45,41 +43,6 @@ from .services import (
     register,
     reject_registration,
 )
-
-
-class TokenInput(serializers.Serializer):
-    email = serializers.EmailField()
-    password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
-
-
-class TokenOutput(serializers.Serializer):
-    token = serializers.CharField()
-
-
-class ObtainTokenView(APIView):
-    """Trade an e-mail and password for an API token."""
-
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
-    throttle_classes = [ScopedRateThrottle]
-    throttle_scope = "login"
-
-    @extend_schema(request=TokenInput, responses={200: TokenOutput})
-    def post(self, request):
-        payload = TokenInput(data=request.data)
-        payload.is_valid(raise_exception=True)
-        user = authenticate(
-            request,
-            username=payload.validated_data["email"],
-            password=payload.validated_data["password"],
-        )
-        if user is None:
-            return Response(
-                {"detail": _("That e-mail and password do not match an account.")},
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        token, _created = Token.objects.get_or_create(user=user)
-        return Response({"token": token.key})
 
 
 class MeSerializer(serializers.Serializer):
@@ -141,7 +104,7 @@ class OrganizationField(serializers.PrimaryKeyRelatedField):
         return Organization.objects.for_tenant(tenant) if tenant else Organization.objects.none()
 
 
-class SignUpThrottle(ScopedRateThrottle):
+class SignUpThrottle(ScopedThrottle):
     """The "register" rate, counted on attempts (POST) only: reading costs nothing."""
 
     def allow_request(self, request, view):

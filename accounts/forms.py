@@ -4,17 +4,17 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.client import client_ip
+
+from . import signin
 from .actions import ACTIONS, SCOPES
 from .audit_words import SUBJECTS
 from .models import JoiningRule, Membership, Organization, Role
 
 
-def _client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "") if request else ""
-
-
 class ThrottledLoginForm(AuthenticationForm):
-    """Sign-in that refuses after too many failures for one e-mail or one address."""
+    """Sign-in through accounts.signin: failures limited per e-mail and address pair, slowed
+    per account."""
 
     username = forms.EmailField(
         label=_("Email"),
@@ -26,28 +26,22 @@ class ThrottledLoginForm(AuthenticationForm):
         "throttled": _("Too many failed sign-ins. Wait %(minutes)s minutes and try again."),
     }
 
-    def _keys(self):
-        email = (self.data.get("username") or "").strip().lower()
-        return [
-            f"login-fail:email:{email}",
-            f"login-fail:ip:{_client_ip(self.request)}",
-        ]
-
     def clean(self):
-        limit = settings.LOGIN_FAILURE_LIMIT
-        if any((cache.get(key) or 0) >= limit for key in self._keys()):
-            raise forms.ValidationError(
-                self.error_messages["throttled"],
-                code="throttled",
-                params={"minutes": settings.LOGIN_FAILURE_WINDOW // 60},
-            )
-        try:
-            return super().clean()
-        except forms.ValidationError:
-            for key in self._keys():
-                cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
-                cache.incr(key)
-            raise
+        email = self.cleaned_data.get("username")
+        password = self.cleaned_data.get("password")
+        if email is not None and password:
+            try:
+                self.user_cache = signin.authenticate(self.request, email=email, password=password)
+            except signin.SignInRefused as refused:
+                raise forms.ValidationError(
+                    self.error_messages["throttled"],
+                    code="throttled",
+                    params={"minutes": refused.minutes},
+                ) from None
+            if self.user_cache is None:
+                raise self.get_invalid_login_error()
+            self.confirm_login_allowed(self.user_cache)
+        return self.cleaned_data
 
 
 def registration_throttled(request) -> bool:
@@ -58,7 +52,7 @@ def registration_throttled(request) -> bool:
     rate = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["register"]
     count, _slash, period = rate.partition("/")
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
-    key = f"register-page:ip:{_client_ip(request)}"
+    key = f"register-page:ip:{client_ip(request)}"
     cache.add(key, 0, seconds)
     return cache.incr(key) > int(count)
 

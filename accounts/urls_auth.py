@@ -1,7 +1,7 @@
 """Sign-in, sign-out, passwords and language: global pages, outside any tenant."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import path, reverse_lazy
+from django.urls import path
 
 from . import views
 
@@ -21,7 +21,7 @@ urlpatterns = [
     ),
     path(
         "accounts/password/reset/",
-        auth_views.PasswordResetView.as_view(success_url=reverse_lazy("password_reset_done")),
+        views.PasswordResetView.as_view(),
         name="password_reset",
     ),
     path(

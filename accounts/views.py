@@ -1,10 +1,14 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from . import signin
 from .forms import ThrottledLoginForm
 from .models import Membership
 from .views_access import member_required
@@ -20,6 +24,22 @@ class LoginView(auth_views.LoginView):
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's reset, limited per client address (said) and per mailbox (not said: its owner
+    already has mails with working links, and a stranger learns nothing either way)."""
+
+    success_url = reverse_lazy("password_reset_done")
+
+    def form_valid(self, form):
+        refusal = signin.password_reset_refusal(self.request, form.cleaned_data["email"])
+        if refusal == "client":
+            form.add_error(None, _("Too many password-reset requests from here. Try again later."))
+            return self.form_invalid(form)
+        if refusal == "email":
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 @login_required

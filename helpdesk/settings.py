@@ -26,7 +26,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.postgres",
     "rest_framework",
-    "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc/Swagger assets served locally, no CDN
@@ -96,9 +95,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
-# Failed sign-ins allowed per e-mail and per client address in LOGIN_FAILURE_WINDOW seconds.
+# Failed sign-ins (accounts.signin, every way in): LOGIN_FAILURE_LIMIT per e-mail *and* client
+# address pair in LOGIN_FAILURE_WINDOW seconds locks that pair only; past
+# LOGIN_ACCOUNT_SLOWDOWN_AFTER failures of one account from anywhere, addresses it never signed
+# in from get one try per LOGIN_ACCOUNT_SLOWDOWN_SECONDS.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=900)
+LOGIN_ACCOUNT_SLOWDOWN_AFTER = env.int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", default=10)
+LOGIN_ACCOUNT_SLOWDOWN_SECONDS = env.int("LOGIN_ACCOUNT_SLOWDOWN_SECONDS", default=30)
+# Password-reset mails: per e-mail address, and requests per client address.
+PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="3/hour")
+PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/hour")
+# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed: see helpdesk/client.py.
+TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
+# API tokens: lifetime when the caller names none, and the longest one may ask for.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
+API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 REDIS_URL = env("REDIS_URL", default="")
 if REDIS_URL:
@@ -218,7 +230,7 @@ SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "accounts.tokens.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -226,6 +238,11 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "helpdesk.rest.exception_handler",
+    # Per client address (helpdesk.client, trusting TRUSTED_PROXIES only) or per person.
+    "DEFAULT_THROTTLE_CLASSES": [
+        "helpdesk.throttles.AnonThrottle",
+        "helpdesk.throttles.UserThrottle",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="60/min"),
         "user": env("THROTTLE_USER", default="600/min"),

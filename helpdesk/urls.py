@@ -3,7 +3,7 @@ from django.shortcuts import render
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
-from accounts.api import ObtainTokenView
+from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
 from helpdesk.health import healthz
 
@@ -19,6 +19,8 @@ urlpatterns = [
     path("t/<slug:slug>/", tenant_home, name="tenant_home"),
     *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
+    path("api/v1/auth/tokens/", ApiTokenListView.as_view(), name="api-tokens"),
+    path("api/v1/auth/tokens/<int:pk>/", ApiTokenDetailView.as_view(), name="api-token-revoke"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/v1/docs/",

@@ -5,12 +5,21 @@ nothing), bob and carol (customers of the organization Acme Co), pete (pending s
 globex: mallory (admin of globex), with her own queue and ticket.
 """
 
+import uuid
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization
 
 from .factories import PASSWORD, make_member, make_queue, make_tenant, make_ticket
+
+
+@pytest.fixture(autouse=True)
+def own_rate_limits(monkeypatch):
+    """Each test starts with unused sign-in limits and API throttles: every test client
+    comes from 127.0.0.1, and the counters would otherwise run on from test to test."""
+    monkeypatch.setattr("helpdesk.throttles.NAMESPACE", f"limits-{uuid.uuid4().hex[:12]}")
 
 
 @pytest.fixture

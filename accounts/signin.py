@@ -1,0 +1,117 @@
+"""Failed sign-ins, limited the same way for every way in (sign-in page, API token; later SSO
+and e-mail links): call ``authenticate`` here, never django.contrib.auth's directly.
+
+Two limits, neither of which a stranger can turn against someone else:
+
+- per e-mail *and* client address pair: after LOGIN_FAILURE_LIMIT failures in
+  LOGIN_FAILURE_WINDOW seconds that pair is refused until the window ends. Guessing from one
+  address locks only that address out of that account; failures on other accounts, or from
+  other people behind the same address, count elsewhere.
+- per account, from anywhere: past LOGIN_ACCOUNT_SLOWDOWN_AFTER failures in the window, an
+  address the account never signed in from gets one try per LOGIN_ACCOUNT_SLOWDOWN_SECONDS.
+  Guessing from many addresses is slowed to a crawl, while the owner, from an address they
+  signed in from before, is not slowed at all.
+
+A refused attempt checks no password and counts no failure. Counts live in the cache.
+"""
+
+import hashlib
+import math
+
+from django.conf import settings
+from django.contrib.auth import authenticate as django_authenticate
+from django.core.cache import cache
+
+from helpdesk.client import client_ip
+from helpdesk import throttles
+from helpdesk.throttles import hit
+
+KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long an address stays "signed in from before"
+
+
+class SignInRefused(Exception):
+    """Too many failures: no password was checked. ``wait`` is in whole seconds."""
+
+    def __init__(self, wait: int):
+        super().__init__(wait)
+        self.wait = max(1, math.ceil(wait))
+
+    @property
+    def minutes(self) -> int:
+        return max(1, math.ceil(self.wait / 60))
+
+
+def _digest(*parts: str) -> str:
+    return hashlib.sha256("\0".join(parts).encode()).hexdigest()[:32]
+
+
+def _keys(email: str, address: str) -> dict[str, str]:
+    account = _digest(email.strip().lower())
+    pair = _digest(email.strip().lower(), address)
+    prefix = f"{throttles.NAMESPACE}:signin"
+    return {
+        "pair": f"{prefix}:fail:pair:{pair}",
+        "account": f"{prefix}:fail:account:{account}",
+        "slot": f"{prefix}:slot:{account}",
+        "known": f"{prefix}:known:{pair}",
+    }
+
+
+def _count(key: str) -> int:
+    cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
+        return 1
+
+
+def check(request, email: str) -> None:
+    """Raise SignInRefused if this address may not try this e-mail now."""
+    keys = _keys(email, client_ip(request))
+    counts = cache.get_many([keys["pair"], keys["account"], keys["known"]])
+    if counts.get(keys["pair"], 0) >= settings.LOGIN_FAILURE_LIMIT:
+        raise SignInRefused(settings.LOGIN_FAILURE_WINDOW)
+    slowed = counts.get(keys["account"], 0) >= settings.LOGIN_ACCOUNT_SLOWDOWN_AFTER
+    # One try per slot for the whole account; the try takes the slot.
+    if (
+        slowed
+        and not counts.get(keys["known"])
+        and not cache.add(keys["slot"], 1, settings.LOGIN_ACCOUNT_SLOWDOWN_SECONDS)
+    ):
+        raise SignInRefused(settings.LOGIN_ACCOUNT_SLOWDOWN_SECONDS)
+
+
+def record_failure(request, email: str) -> None:
+    keys = _keys(email, client_ip(request))
+    _count(keys["pair"])
+    _count(keys["account"])
+
+
+def record_success(request, email: str) -> None:
+    keys = _keys(email, client_ip(request))
+    cache.delete(keys["pair"])
+    cache.set(keys["known"], 1, KNOWN_ADDRESS_SECONDS)
+
+
+def authenticate(request, *, email: str, password: str):
+    """The user with this e-mail and password, or None; SignInRefused past the limits."""
+    check(request, email)
+    user = django_authenticate(request, username=email, password=password)
+    if user is None:
+        record_failure(request, email)
+    else:
+        record_success(request, email)
+    return user
+
+
+def password_reset_refusal(request, email: str) -> str | None:
+    """Count one password-reset request: None if a mail may go, else which limit it passed:
+    "client" (this address asks too often) or "email" (that mailbox got enough already)."""
+    client = f"password-reset:client:{client_ip(request)}"
+    if not hit(client, settings.PASSWORD_RESET_CLIENT_RATE)[0]:
+        return "client"
+    mailbox = f"password-reset:email:{_digest(email.strip().lower())}"
+    if not hit(mailbox, settings.PASSWORD_RESET_RATE)[0]:
+        return "email"
+    return None
