@@ -22,8 +22,8 @@ from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
 from django.core.cache import cache
 
-from helpdesk.client import client_ip
 from helpdesk import throttles
+from helpdesk.client import client_ip
 from helpdesk.throttles import hit
 
 KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long an address stays "signed in from before"
