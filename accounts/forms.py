@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from helpdesk.client import client_ip
@@ -183,3 +184,20 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What uses it, so you know which to revoke (e.g. “reporting script”)."),
+    )
+    expires_in_days = forms.IntegerField(label=_("Expires after (days)"), min_value=1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["expires_in_days"]
+        field.initial = settings.API_TOKEN_DAYS
+        field.max_value = settings.API_TOKEN_MAX_DAYS
+        field.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
+        field.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views
+from . import views, views_tokens
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -38,6 +38,12 @@ urlpatterns = [
         "accounts/password/reset/done/",
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
+    ),
+    path("accounts/tokens/", views_tokens.api_tokens, name="api_tokens"),
+    path(
+        "accounts/tokens/<int:token_id>/revoke/",
+        views_tokens.api_token_revoke,
+        name="api_token_revoke",
     ),
     path("language/", views.set_language, name="set_language"),
 ]
