@@ -255,7 +255,7 @@ def api_token(base_url: str, email: str, password: str) -> str:
     conn.request(
         "POST",
         "/api/v1/auth/token/",
-        body=json.dumps({"email": email, "password": password}),
+        body=json.dumps({"email": email, "password": password, "name": "benchmark"}),
         headers={"Content-Type": "application/json"},
     )
     response = conn.getresponse()
