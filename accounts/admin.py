@@ -1,7 +1,8 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
-from .models import AuditEntry, Membership, Organization, Role, Tenant, User
+from .models import ApiToken, AuditEntry, Membership, Organization, Role, Tenant, User
+from .tokens import revoke_token
 
 
 @admin.register(User)
@@ -51,3 +52,32 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Seen and revoked here, never created (a key is shown once, to its owner)."""
+
+    list_display = [
+        "user",
+        "name",
+        "prefix",
+        "created_at",
+        "expires_at",
+        "last_used_at",
+        "revoked_at",
+    ]
+    search_fields = ["user__email", "name", "prefix"]
+    raw_id_fields = ["user"]
+    actions = ["revoke"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Revoke the selected tokens")
+    def revoke(self, request, queryset):
+        for token in queryset:
+            revoke_token(token=token)
