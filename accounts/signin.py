@@ -1,16 +1,19 @@
 """Failed sign-ins, limited the same way for every way in (sign-in page, API token; later SSO
 and e-mail links): call ``authenticate`` here, never django.contrib.auth's directly.
 
-Two limits, neither of which a stranger can turn against someone else:
+Three limits, none of which a stranger can turn against someone else:
 
 - per e-mail *and* client address pair: after LOGIN_FAILURE_LIMIT failures in
   LOGIN_FAILURE_WINDOW seconds that pair is refused until the window ends. Guessing from one
   address locks only that address out of that account; failures on other accounts, or from
   other people behind the same address, count elsewhere.
 - per account, from anywhere: past LOGIN_ACCOUNT_SLOWDOWN_AFTER failures in the window, an
-  address the account never signed in from gets one try per LOGIN_ACCOUNT_SLOWDOWN_SECONDS.
+  address the account never signed in from gets one try per LOGIN_SLOWDOWN_SECONDS.
   Guessing from many addresses is slowed to a crawl, while the owner, from an address they
   signed in from before, is not slowed at all.
+- per client address, on any accounts: past LOGIN_ADDRESS_SLOWDOWN_AFTER failures in the
+  window, that address gets one try per LOGIN_SLOWDOWN_SECONDS at accounts never signed in
+  from it (trying one password on many accounts), again sparing their owners.
 
 A refused attempt checks no password and counts no failure. Counts live in the cache.
 """
@@ -47,12 +50,15 @@ def _digest(*parts: str) -> str:
 
 def _keys(email: str, address: str) -> dict[str, str]:
     account = _digest(email.strip().lower())
+    client = _digest("", address)
     pair = _digest(email.strip().lower(), address)
     prefix = f"{throttles.NAMESPACE}:signin"
     return {
         "pair": f"{prefix}:fail:pair:{pair}",
         "account": f"{prefix}:fail:account:{account}",
-        "slot": f"{prefix}:slot:{account}",
+        "address": f"{prefix}:fail:address:{client}",
+        "account_slot": f"{prefix}:slot:account:{account}",
+        "address_slot": f"{prefix}:slot:address:{client}",
         "known": f"{prefix}:known:{pair}",
     }
 
@@ -69,23 +75,30 @@ def _count(key: str) -> int:
 def check(request, email: str) -> None:
     """Raise SignInRefused if this address may not try this e-mail now."""
     keys = _keys(email, client_ip(request))
-    counts = cache.get_many([keys["pair"], keys["account"], keys["known"]])
+    counts = cache.get_many([keys["pair"], keys["account"], keys["address"], keys["known"]])
     if counts.get(keys["pair"], 0) >= settings.LOGIN_FAILURE_LIMIT:
         raise SignInRefused(settings.LOGIN_FAILURE_WINDOW)
-    slowed = counts.get(keys["account"], 0) >= settings.LOGIN_ACCOUNT_SLOWDOWN_AFTER
-    # One try per slot for the whole account; the try takes the slot.
-    if (
-        slowed
-        and not counts.get(keys["known"])
-        and not cache.add(keys["slot"], 1, settings.LOGIN_ACCOUNT_SLOWDOWN_SECONDS)
-    ):
-        raise SignInRefused(settings.LOGIN_ACCOUNT_SLOWDOWN_SECONDS)
+    if counts.get(keys["known"]):
+        return  # the owner's own address: only the pair limit applies
+    slowed = [
+        slot
+        for slot, failures, limit in (
+            ("account_slot", "account", settings.LOGIN_ACCOUNT_SLOWDOWN_AFTER),
+            ("address_slot", "address", settings.LOGIN_ADDRESS_SLOWDOWN_AFTER),
+        )
+        if counts.get(keys[failures], 0) >= limit
+    ]
+    # One try per period for the whole account (or address); the try takes the slot.
+    for slot in slowed:
+        if not cache.add(keys[slot], 1, settings.LOGIN_SLOWDOWN_SECONDS):
+            raise SignInRefused(settings.LOGIN_SLOWDOWN_SECONDS)
 
 
 def record_failure(request, email: str) -> None:
     keys = _keys(email, client_ip(request))
     _count(keys["pair"])
     _count(keys["account"])
+    _count(keys["address"])
 
 
 def record_success(request, email: str) -> None:

@@ -97,12 +97,14 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 # Failed sign-ins (accounts.signin, every way in): LOGIN_FAILURE_LIMIT per e-mail *and* client
 # address pair in LOGIN_FAILURE_WINDOW seconds locks that pair only; past
-# LOGIN_ACCOUNT_SLOWDOWN_AFTER failures of one account from anywhere, addresses it never signed
-# in from get one try per LOGIN_ACCOUNT_SLOWDOWN_SECONDS.
+# LOGIN_ACCOUNT_SLOWDOWN_AFTER failures of one account (from anywhere), or
+# LOGIN_ADDRESS_SLOWDOWN_AFTER from one address (on any accounts), pairs that never signed in
+# get one try per LOGIN_SLOWDOWN_SECONDS.
 LOGIN_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 LOGIN_FAILURE_WINDOW = env.int("LOGIN_FAILURE_WINDOW", default=900)
 LOGIN_ACCOUNT_SLOWDOWN_AFTER = env.int("LOGIN_ACCOUNT_SLOWDOWN_AFTER", default=10)
-LOGIN_ACCOUNT_SLOWDOWN_SECONDS = env.int("LOGIN_ACCOUNT_SLOWDOWN_SECONDS", default=30)
+LOGIN_ADDRESS_SLOWDOWN_AFTER = env.int("LOGIN_ADDRESS_SLOWDOWN_AFTER", default=50)
+LOGIN_SLOWDOWN_SECONDS = env.int("LOGIN_SLOWDOWN_SECONDS", default=30)
 # Password-reset mails: per e-mail address, and requests per client address.
 PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="3/hour")
 PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/hour")

@@ -95,6 +95,26 @@ def test_guessing_one_account_from_many_addresses_is_slowed_but_its_owner_is_not
     assert signed_in
 
 
+def test_trying_many_accounts_from_one_address_is_slowed_but_spares_their_owners(
+    client, alice, bob, password, settings
+):
+    settings.LOGIN_ADDRESS_SLOWDOWN_AFTER = 20
+    _response, signed_in = page_sign_in(client, bob.user.email, password)
+    assert signed_in  # Bob has signed in from this address before
+    for i in range(20):  # one password tried on many accounts
+        page_sign_in(client, f"someone{i}@acme.test", "Summer2026!")
+    refused = [
+        "Too many failed sign-ins"
+        in page_sign_in(client, f"other{i}@acme.test", "x")[0].content.decode()
+        for i in range(5)
+    ]
+    assert refused == [False, True, True, True, True]
+    response, signed_in = page_sign_in(client, alice.user.email, password)
+    assert not signed_in  # a first sign-in from here waits its turn too ...
+    _response, signed_in = page_sign_in(client, bob.user.email, password)
+    assert signed_in  # ... but Bob, at his usual address, is not slowed
+
+
 def test_the_api_throttles_are_on_and_count_per_person(api, alice, settings):
     rates = settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]
     settings.REST_FRAMEWORK = {
