@@ -30,12 +30,12 @@ def hit(key: str, rate: str) -> tuple[bool, float]:
     now = time.time()
     window = int(now // period)
     key = f"{NAMESPACE}:rate:{key}:{window}"
-    cache.add(key, 0, period + 1)
     try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, period + 1)
+        count = cache.incr(key)  # one round trip once the window has its counter
+    except ValueError:
         count = 1
+        if not cache.add(key, 1, period + 1):  # another request started it meanwhile
+            count = cache.incr(key)
     return count <= limit, (window + 1) * period - now
 
 
