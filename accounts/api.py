@@ -17,7 +17,7 @@ from rest_framework.views import APIView
 
 from helpdesk.api import TenantScopedViewSet
 
-from .access import Decision, decide, ensure, permissions_of
+from .access import Decision, Refused, decide, ensure, permissions_of
 from .actions import ACTIONS, SCOPES
 from .directory import directory
 from .models import (
@@ -535,7 +535,7 @@ class UserViewSet(
         try:
             change_membership(membership=serializer.instance, by=self.request.user, **changes)
         except NotPermitted as refusal:
-            _refuse(refusal.message)
+            raise Refused(Decision(False, refusal.reasons)) from None
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
