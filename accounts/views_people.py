@@ -28,7 +28,7 @@ from .forms import (
     MembershipForm,
     RoleForm,
 )
-from .granting import check_grant
+from .granting import check_grant, explain_grant
 from .models import (
     AccessRequest,
     AuditEntry,
@@ -131,7 +131,9 @@ def person(request, slug, user_id):
             "status": member.status if member.status != Membership.Status.PENDING else "active",
         },
     )
-    explain_form = ExplainForm(request.GET if "action" in request.GET else None)
+    explain_form = ExplainForm(
+        request.GET if "action" in request.GET else None, tenant=request.tenant
+    )
     decision = ticket = None
     if explain_form.is_bound and explain_form.is_valid():
         from .views_join import _ticket_by_number
@@ -140,6 +142,10 @@ def person(request, slug, user_id):
         ticket = _ticket_by_number(request.tenant, number)
         if number and ticket is None:
             explain_form.add_error("ticket", _("There is no ticket with this number here."))
+        elif explain_form.cleaned_data["role"] is not None:
+            decision = explain_grant(
+                member, explain_form.cleaned_data["action"], role=explain_form.cleaned_data["role"]
+            )
         else:
             decision = decide(member, explain_form.cleaned_data["action"], ticket)
     grants = (
