@@ -9,8 +9,8 @@ scope, queues) and the admin role only by admins; a refusal writes nothing and i
 """
 
 import itertools
-from html import unescape
 from datetime import timedelta
+from html import unescape
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -510,6 +510,12 @@ def test_explainer_says_why_giving_a_role_is_refused(api, client, cast):
     client.force_login(keeper.user)
     page = client.get(page_url("access/"), {"action": "change_role", "role": "admin"})
     assert "Only admins can give the admin role." in page.content.decode()
+    # The person page's explainer, as an admin reads it about the keeper.
+    client.force_login(cast.givers["admin"].user)
+    person = client.get(
+        page_url(f"people/{keeper.user_id}/"), {"action": "change_role", "role": "admin"}
+    )
+    assert "Only admins can give the admin role." in person.content.decode()
 
 
 def test_explainer_on_queues_and_bad_input(api, cast):
