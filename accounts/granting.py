@@ -57,6 +57,7 @@ def may_grant(
     target: Membership | None = None,
     queue=None,
     expires_at=None,
+    every_queue: bool = False,
 ) -> Decision:
     """May ``member`` give this power, and why (not)?
 
@@ -66,6 +67,7 @@ def may_grant(
     - ``permissions`` / ``scope``: a role is made with these, or ``over`` (an existing role) is
       edited to them; for an edit only what it gains counts.
     - ``queue`` (and ``expires_at``, None for no end): someone is let work a queue.
+    - ``every_queue``: every agent is let work every queue (a setting of the helpdesk).
     """
     if member is None:
         return Decision(False, [_("You are not a member of this helpdesk.")])
@@ -110,6 +112,11 @@ def may_grant(
         )
     if queue is not None:
         reasons.extend(_queue_refusals(member, queue, expires_at))
+    if every_queue and mine.scope != SCOPE_ALL:
+        reasons.append(
+            _("Your role, %(role)s, sees %(mine)s, so you can't let agents work every queue.")
+            % {"role": mine, "mine": SCOPE_WORDS[mine.scope]}
+        )
     if reasons:
         return Decision(False, reasons)
     return Decision(True, [_("You hold everything you are giving.")])

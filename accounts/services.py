@@ -1036,6 +1036,8 @@ TENANT_SETTINGS = [
 def update_tenant_settings(*, tenant: Tenant, by: User, **changes) -> Tenant:
     """Change how the helpdesk works; every change is written to the audit log."""
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if changes.get("agents_work_all_queues") and not tenant.agents_work_all_queues:
+        check_grant(tenant=tenant, by=by, every_queue=True)  # every agent gets every queue
     before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
     for field, value in changes.items():
         if field not in TENANT_SETTINGS:

@@ -530,3 +530,37 @@ def test_explainer_on_queues_and_bad_input(api, cast):
     assert api.get(api_url("access/explain/"), {**params, "queue": "x"}).status_code == 400
     assert api.get(api_url("access/explain/"), {**params, "queue": 999999}).status_code == 404
     assert api.get(api_url("access/explain/"), {**params, "role": "nope"}).status_code == 404
+
+
+def test_letting_every_agent_work_every_queue_needs_a_role_that_sees_every_ticket(
+    client, cast, acme
+):
+    """A setting gives power too: with it, agents (a queue-scoped giver among them) work every
+    queue."""
+    Role.objects.create(
+        tenant=acme,
+        key="settings-keeper",
+        name="Settings keeper",
+        permissions=["manage_settings", "view_ticket"],
+        scope="queues",
+    )
+    keeper = make_member(acme, "settings-keeper@acme.test", "settings-keeper")
+    client.force_login(keeper.user)
+    fields = {"name": "Acme", "time_zone": "UTC", "agents_work_all_queues": "on"}
+    before = audit_count(acme)
+
+    response = client.post(page_url("settings/"), fields)
+
+    assert response.status_code == 200
+    assert "so you can't let agents work every queue" in unescape(response.content.decode())
+    acme.refresh_from_db()
+    assert acme.agents_work_all_queues is False
+    assert audit_count(acme) == before
+    # Other settings stay the keeper's to change; an admin may turn this one on.
+    client.post(page_url("settings/"), {"name": "Acme Support", "time_zone": "UTC"})
+    acme.refresh_from_db()
+    assert acme.name == "Acme Support"
+    client.force_login(cast.givers["admin"].user)
+    client.post(page_url("settings/"), fields)
+    acme.refresh_from_db()
+    assert acme.agents_work_all_queues is True
