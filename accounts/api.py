@@ -329,7 +329,7 @@ class ApprovalViewSet(mixins.ListModelMixin, TenantScopedViewSet):
         try:
             membership = approve_registration(membership=self.get_object(), by=request.user)
         except NotPermitted as refusal:
-            _refuse(refusal.message)
+            raise Refused(Decision(False, refusal.reasons)) from None
         return Response(ApprovalSerializer(membership).data)
 
     @extend_schema(request=None, responses={204: None})

@@ -218,6 +218,23 @@ def test_reactivating_or_approving_gives_the_role_back_and_is_checked(cast, acme
     approve_registration(membership=waiting, by=admin.user)
 
 
+def test_approving_and_reactivating_through_the_api_are_refused_with_reasons(api, cast, acme):
+    api.force_authenticate(cast.givers["people-keeper"].user)
+    former = make_member(acme, "former@acme.test", "admin", status=Membership.Status.DEACTIVATED)
+    waiting = make_member(acme, "waiting@acme.test", "supervisor", status=Membership.Status.PENDING)
+    before = audit_count(acme)
+
+    approved = api.post(api_url(f"approvals/{waiting.pk}/approve/"))
+    reactivated = api.patch(api_url(f"users/{former.user_id}/"), {"is_active": True}, format="json")
+
+    assert approved.status_code == reactivated.status_code == 403
+    assert "Only admins can give the admin role." in reactivated.json()["reasons"]
+    assert any("does not allow you to" in r for r in approved.json()["reasons"])
+    assert Membership.objects.get(pk=waiting.pk).status == Membership.Status.PENDING
+    assert Membership.objects.get(pk=former.pk).status == Membership.Status.DEACTIVATED
+    assert audit_count(acme) == before
+
+
 # --- Roles made and edited ------------------------------------------------------------------
 
 
