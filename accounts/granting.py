@@ -101,9 +101,8 @@ def may_grant(
             % {"role": mine, "actions": _actions_list(lacking)}
         )
     if (
-        scope is not None
-        and scope in SCOPE_RANK
-        and scope != scope_before
+        scope in SCOPE_RANK
+        and SCOPE_RANK[scope] > SCOPE_RANK.get(scope_before, -1)  # an edit that narrows gives none
         and SCOPE_RANK[scope] > SCOPE_RANK[mine.scope]
     ):
         reasons.append(

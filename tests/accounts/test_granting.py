@@ -318,6 +318,14 @@ def test_an_edit_counts_only_what_it_adds(cast):
         change_role_template(
             role=supervisor, by=lead.user, permissions=[*narrowed, "manage_articles"]
         )
+    # Narrowing the scope (every ticket -> the queues they work) gives nothing either, even
+    # by someone who sees only their own requests.
+    keeper = cast.givers["people-keeper"]
+    change_role_template(role=supervisor, by=keeper.user, scope="queues")
+    with pytest.raises(NotPermitted):
+        change_role_template(role=supervisor, by=keeper.user, scope="all")
+    with pytest.raises(NotPermitted):
+        change_role_template(role=supervisor, by=lead.user, scope="all")
 
 
 # --- Invitations ----------------------------------------------------------------------------
