@@ -15,9 +15,10 @@ from rest_framework.views import APIView
 from helpdesk.api import TenantScopedViewSet
 from helpdesk.throttles import ScopedThrottle
 
-from .access import Decision, decide, ensure, permissions_of
+from .access import Decision, Refused, decide, ensure, permissions_of
 from .actions import ACTIONS, SCOPES
 from .directory import directory
+from .granting import explain_grant
 from .models import (
     AuditEntry,
     Invitation,
@@ -291,7 +292,7 @@ class ApprovalViewSet(mixins.ListModelMixin, TenantScopedViewSet):
         try:
             membership = approve_registration(membership=self.get_object(), by=request.user)
         except NotPermitted as refusal:
-            _refuse(refusal.message)
+            raise Refused(Decision(False, refusal.reasons)) from None
         return Response(ApprovalSerializer(membership).data)
 
     @extend_schema(request=None, responses={204: None})
@@ -498,7 +499,7 @@ class UserViewSet(
         try:
             change_membership(membership=serializer.instance, by=self.request.user, **changes)
         except NotPermitted as refusal:
-            _refuse(refusal.message)
+            raise Refused(Decision(False, refusal.reasons)) from None
         serializer.instance = self.get_queryset().get(pk=serializer.instance.pk)
 
 
@@ -583,6 +584,8 @@ class ExplainViewSet(TenantScopedViewSet):
             OpenApiParameter("user", int, required=True),
             OpenApiParameter("action", str, required=True, enum=list(ACTIONS)),
             OpenApiParameter("ticket", int, description="The ticket's id."),
+            OpenApiParameter("role", str, description="A role key: may they give this role?"),
+            OpenApiParameter("queue", int, description="A queue id: may they let others work it?"),
         ],
         responses={200: ExplainOutput},
     )
@@ -606,7 +609,12 @@ class ExplainViewSet(TenantScopedViewSet):
             ticket = get_object_or_404(
                 Ticket.objects.for_tenant(self.tenant).select_related("queue"), pk=int(ticket_id)
             )
-        decision = decide(member, action_name, ticket)
+        what = self._given(params)
+        if what:
+            # Why a change that gives power would be refused: the one function that decides.
+            decision = explain_grant(member, action_name, **what)
+        else:
+            decision = decide(member, action_name, ticket)
         return Response(
             {
                 "allowed": decision.allowed,
@@ -614,6 +622,22 @@ class ExplainViewSet(TenantScopedViewSet):
                 "can_request": decision.can_request,
             }
         )
+
+    def _given(self, params) -> dict:
+        what = {}
+        if params.get("role"):
+            what["role"] = get_object_or_404(
+                Role.objects.for_tenant(self.tenant), key=params["role"]
+            )
+        if params.get("queue"):
+            from tickets.models import Queue  # queues are tickets' own
+
+            if not params["queue"].isdigit():
+                raise ValidationError({"queue": [_("Give a queue's id.")]})
+            what["queue"] = get_object_or_404(
+                Queue.objects.for_tenant(self.tenant), pk=int(params["queue"])
+            )
+        return what
 
 
 # Audit log ----------------------------------------------------------------------------------

@@ -165,10 +165,21 @@ class MembershipForm(TenantFormMixin, forms.Form):
 class ExplainForm(forms.Form):
     action = forms.ChoiceField(label=_("What"))
     ticket = forms.IntegerField(label=_("Ticket number (optional)"), required=False, min_value=1)
+    # Why giving a role is allowed or refused (no one gives more than they hold).
+    role = forms.ModelChoiceField(
+        label=_("Giving the role (optional)"),
+        queryset=Role.objects.none(),
+        to_field_name="key",
+        required=False,
+    )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, tenant=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["action"].choices = [(key, label) for key, label in ACTIONS.items()]
+        if tenant is not None:
+            self.fields["role"].queryset = Role.objects.for_tenant(tenant)
+        else:
+            del self.fields["role"]
 
 
 class AuditFilterForm(forms.Form):

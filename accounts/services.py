@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from .actions import ACTIONS, BUILTIN_ROLES, SCOPES
 from .disposable import is_disposable
+from .granting import check_grant
 from .models import (
     AccessRequest,
     AuditEntry,
@@ -169,9 +170,10 @@ def touch_last_seen(*, membership: Membership, every_seconds: int = 300) -> None
 class NotPermitted(Exception):  # noqa: N818 (a refusal with words, not a crash)
     """A write the rules refuse; ``message`` says why in words a person understands."""
 
-    def __init__(self, message: str):
+    def __init__(self, message: str, reasons: list[str] | None = None):
         super().__init__(message)
         self.message = message
+        self.reasons = reasons or [message]
 
 
 # --- Joining rules and sign-up --------------------------------------------------------------
@@ -308,6 +310,7 @@ def approve_registration(*, membership: Membership, by: User) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.status != Membership.Status.PENDING:
         raise NotPermitted(_("This sign-up is no longer waiting for approval."))
+    check_grant(tenant=membership.tenant_id, by=by, role=membership.role, target=membership)
     membership.status = Membership.Status.ACTIVE
     membership.joined_at = timezone.now()
     membership.save(update_fields=["status", "joined_at"])
@@ -392,6 +395,7 @@ def invite(
     way in.
     """
     email = check_address(email)
+    check_grant(tenant=tenant, by=by, role=role)
     member = Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).first()
     if member is not None and member.status != Membership.Status.PENDING:
         raise ValidationError({"email": [_("This person already belongs to this helpdesk.")]})
@@ -648,6 +652,7 @@ def _clean_rule(fields: dict) -> dict:
 @transaction.atomic
 def add_joining_rule(*, tenant: Tenant, by: User, **fields) -> JoiningRule:
     fields = _clean_rule(fields)
+    check_grant(tenant=tenant, by=by, role=fields.get("role"))
     if fields.get("position") is None:
         last = JoiningRule.objects.for_tenant(tenant).order_by("-position").first()
         fields["position"] = (last.position + 1) if last else 1
@@ -680,6 +685,7 @@ def change_joining_rule(*, rule: JoiningRule, by: User, **fields) -> JoiningRule
         {"kind": fields.get("kind", rule.kind), "pattern": fields.get("pattern", rule.pattern)}
     )
     fields.update(kind=merged["kind"], pattern=merged["pattern"])
+    check_grant(tenant=rule.tenant_id, by=by, role=fields.get("role", rule.role))
     for name, value in fields.items():
         setattr(rule, name, value)
     rule.save()
@@ -751,6 +757,9 @@ def create_role(
         raise ValidationError({"name": [_("Give the role a name.")]})
     if Role.objects.for_tenant(tenant).filter(key=key).exists():
         raise ValidationError({"name": [_("A role with this name already exists.")]})
+    check_grant(
+        tenant=tenant, by=by, permissions=_clean_permissions(permissions), scope=_clean_scope(scope)
+    )
     role = Role.objects.create(
         tenant=tenant,
         key=key,
@@ -787,6 +796,13 @@ def change_role_template(
     """Edit a role. Its key never changes; the admin role keeps every action and sees all."""
     before = _role_state(role)
     check_role_change(role, permissions=permissions, scope=scope)
+    check_grant(
+        tenant=role.tenant_id,
+        by=by,
+        over=role,
+        permissions=None if permissions is None else _clean_permissions(permissions),
+        scope=scope,
+    )
     if permissions is not None:
         role.permissions = _clean_permissions(permissions)
     if scope is not None:
@@ -885,6 +901,13 @@ def change_membership(
     )
     tenant = membership.tenant
     check_membership_change(membership, role=role, status=status)
+    if role is not _UNSET or status == Membership.Status.ACTIVE:  # reactivating gives it back
+        check_grant(
+            tenant=tenant,
+            by=by,
+            role=membership.role if role is _UNSET else role,
+            target=membership,
+        )
     if role is not _UNSET and role.pk != membership.role_id:
         before = membership.role.key
         membership.role = role
@@ -1013,6 +1036,8 @@ TENANT_SETTINGS = [
 def update_tenant_settings(*, tenant: Tenant, by: User, **changes) -> Tenant:
     """Change how the helpdesk works; every change is written to the audit log."""
     tenant = Tenant.objects.select_for_update().get(pk=tenant.pk)
+    if changes.get("agents_work_all_queues") and not tenant.agents_work_all_queues:
+        check_grant(tenant=tenant, by=by, every_queue=True)  # every agent gets every queue
     before = {field: getattr(tenant, field) for field in TENANT_SETTINGS}
     for field, value in changes.items():
         if field not in TENANT_SETTINGS:

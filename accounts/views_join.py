@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from .access import Decision, action_label, decide, permissions_of
 from .actions import ACTIONS
 from .forms import AcceptInvitationForm, ExplainForm, SignUpForm, registration_throttled
+from .granting import explain_grant
 from .models import Membership
 from .services import (
     NotPermitted,
@@ -179,13 +180,16 @@ def _ticket_by_number(tenant, number):
 @member_required()
 def access(request, slug):
     """Why can't I? Any member picks an action (and a ticket) and reads the decision."""
-    form = ExplainForm(request.GET or None)
+    form = ExplainForm(request.GET or None, tenant=request.tenant)
     decision = ticket = None
     if form.is_bound and form.is_valid():
         number = form.cleaned_data["ticket"]
         ticket = _ticket_by_number(request.tenant, number)
         if number and ticket is None:
             form.add_error("ticket", _("There is no ticket with this number here."))
+        elif form.cleaned_data["role"] is not None:
+            given = form.cleaned_data["role"]
+            decision = explain_grant(request.membership, form.cleaned_data["action"], role=given)
         else:
             decision = decide(request.membership, form.cleaned_data["action"], ticket)
     return render(

@@ -28,6 +28,7 @@ from .forms import (
     MembershipForm,
     RoleForm,
 )
+from .granting import check_grant, explain_grant
 from .models import (
     AccessRequest,
     AuditEntry,
@@ -130,7 +131,9 @@ def person(request, slug, user_id):
             "status": member.status if member.status != Membership.Status.PENDING else "active",
         },
     )
-    explain_form = ExplainForm(request.GET if "action" in request.GET else None)
+    explain_form = ExplainForm(
+        request.GET if "action" in request.GET else None, tenant=request.tenant
+    )
     decision = ticket = None
     if explain_form.is_bound and explain_form.is_valid():
         from .views_join import _ticket_by_number
@@ -139,6 +142,10 @@ def person(request, slug, user_id):
         ticket = _ticket_by_number(request.tenant, number)
         if number and ticket is None:
             explain_form.add_error("ticket", _("There is no ticket with this number here."))
+        elif explain_form.cleaned_data["role"] is not None:
+            decision = explain_grant(
+                member, explain_form.cleaned_data["action"], role=explain_form.cleaned_data["role"]
+            )
         else:
             decision = decide(member, explain_form.cleaned_data["action"], ticket)
     grants = (
@@ -191,6 +198,13 @@ def person_change(request, slug, user_id):
     try:
         # Refused before the confirmation step, not after it.
         check_membership_change(member, **{k: v for k, v in changes.items() if k != "organization"})
+        if "role" in changes or changes.get("status") == Membership.Status.ACTIVE:
+            check_grant(
+                tenant=request.tenant,
+                by=request.user,
+                role=changes.get("role", member.role),
+                target=member,
+            )
         if request.POST.get("confirm") != "yes":
             return render(
                 request,
@@ -242,7 +256,11 @@ def person_grant(request, slug, user_id):
             messages.error(request, _("The end date must be in the future."))
             return redirect("accounts:person", slug=slug, user_id=user_id)
         expires_at = timezone.make_aware(datetime.combine(day, time.min))
-    grant_queue(queue=queue, user=member.user, by=request.user, expires_at=expires_at)
+    try:
+        grant_queue(queue=queue, user=member.user, by=request.user, expires_at=expires_at)
+    except NotPermitted as refusal:
+        messages.error(request, refusal.message)
+        return redirect("accounts:person", slug=slug, user_id=user_id)
     messages.success(
         request, _("%(name)s now works %(queue)s.") % {"name": member.user, "queue": queue.name}
     )
@@ -386,6 +404,8 @@ def invitations(request, slug):
                         sent = invite_many(tenant=tenant, rows=rows, by=request.user)
                     except ValidationError as error:
                         csv_errors = [m for ms in error.message_dict.values() for m in ms]
+                    except NotPermitted as refusal:
+                        csv_errors = refusal.reasons
                     else:
                         messages.success(
                             request,
@@ -400,6 +420,8 @@ def invitations(request, slug):
                 invite(tenant=tenant, by=request.user, **form.cleaned_data)
             except ValidationError as error:
                 _add_errors(form, error)
+            except NotPermitted as refusal:
+                form.add_error("role", refusal.reasons)
             else:
                 messages.success(
                     request,
@@ -532,6 +554,14 @@ def role_edit(request, slug, role_id=None):
             if role is not None:
                 # A change the role can't take is refused before its reach is shown.
                 check_role_change(role, permissions=data["permissions"], scope=data["scope"])
+            # Giving more than one holds is refused before the reach is shown, too.
+            check_grant(
+                tenant=request.tenant,
+                by=request.user,
+                over=role,
+                permissions=data["permissions"],
+                scope=data["scope"],
+            )
             if request.POST.get("confirm") != "yes" or request.POST.get("reviewed") != signature:
                 reach = role_reach(role=role, permissions=data["permissions"], scope=data["scope"])
             elif role is None:
@@ -596,6 +626,8 @@ def joining_rules(request, slug, rule_id=None):
                 )
         except ValidationError as error:
             _add_errors(form, error)
+        except NotPermitted as refusal:
+            form.add_error("role", refusal.reasons)
         else:
             messages.success(request, _("Joining rule saved."))
             _warn_about(request, saved)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Tenant
-from .services import TENANT_SETTINGS, update_tenant_settings
+from .services import TENANT_SETTINGS, NotPermitted, update_tenant_settings
 from .views_access import member_required
 
 # The zones people pick from: UTC and the Area/City names. The database also keeps old
@@ -47,9 +47,13 @@ class TenantSettingsForm(forms.ModelForm):
 def tenant_settings(request, slug):
     form = TenantSettingsForm(request.POST or None, instance=Tenant(**_current(request.tenant)))
     if request.method == "POST" and form.is_valid():
-        update_tenant_settings(tenant=request.tenant, by=request.user, **form.cleaned_data)
-        messages.success(request, _("The helpdesk's settings were saved."))
-        return redirect("accounts:settings", slug=slug)
+        try:
+            update_tenant_settings(tenant=request.tenant, by=request.user, **form.cleaned_data)
+        except NotPermitted as refusal:
+            form.add_error("agents_work_all_queues", refusal.reasons)
+        else:
+            messages.success(request, _("The helpdesk's settings were saved."))
+            return redirect("accounts:settings", slug=slug)
     return render(request, "accounts/settings.html", {"form": form})
 
 

@@ -11,6 +11,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.access import Refused
+from accounts.services import NotPermitted
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -93,6 +94,9 @@ def exception_handler(exc, context):
             {"detail": " ".join(exc.decision.reasons), "reasons": exc.decision.reasons},
             status=403,
         )
+    if isinstance(exc, NotPermitted):
+        # A service's refusal no view caught (e.g. giving more than one holds): the same 403.
+        return Response({"detail": exc.message, "reasons": exc.reasons}, status=403)
     if isinstance(exc, DjangoValidationError):
         exc = ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}

@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from accounts.access import Decision, Refused, ensure
 from accounts.models import Membership
 
-from .models import Queue, Ticket, granted_queue_ids, works_every_queue
+from .models import Queue, QueueGrant, Ticket, granted_queue_ids, works_every_queue
 
 
 def works_queue(member: Membership, queue: Queue | None) -> bool:
@@ -14,6 +14,15 @@ def works_queue(member: Membership, queue: Queue | None) -> bool:
     if works_every_queue(member):
         return queue.tenant_id == member.tenant_id
     return queue.pk in granted_queue_ids(member)
+
+
+def queue_work(member: Membership, queue: Queue):
+    """Whether the member works the queue, and until when (None: no end). Granting asks this:
+    no one lets others work a queue longer than they work it themselves."""
+    if works_every_queue(member) or not works_queue(member, queue):
+        return works_queue(member, queue), None
+    grant = QueueGrant.objects.filter(queue=queue, user_id=member.user_id).first()
+    return True, grant.expires_at if grant else None
 
 
 def ticket_rule(member: Membership, action: str, ticket: Ticket):

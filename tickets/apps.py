@@ -7,8 +7,10 @@ class TicketsConfig(AppConfig):
 
     def ready(self):
         from accounts.access import register_object_rule
+        from accounts.granting import register_queue_rule
 
-        from .access import ticket_rule
+        from .access import queue_work, ticket_rule
         from .models import Ticket
 
         register_object_rule(Ticket, ticket_rule)
+        register_queue_rule(queue_work)

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from accounts.granting import check_grant
 from accounts.models import Membership, Tenant, User
 from accounts.services import record_audit
 
@@ -371,7 +372,8 @@ def rate_ticket(*, ticket: Ticket, score: int, comment: str = "", by: User, at=N
 
 @transaction.atomic
 def grant_queue(*, queue: Queue, user: User, by: User | None, expires_at=None) -> QueueGrant:
-    """Let a member work a queue (until ``expires_at``, if given)."""
+    """Let a member work a queue (until ``expires_at``, if given), if ``by`` may give it."""
+    check_grant(tenant=queue.tenant_id, by=by, queue=queue, expires_at=expires_at)
     grant, created = QueueGrant.objects.get_or_create(
         queue=queue,
         user=user,

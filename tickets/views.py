@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import Refused, can, decide, ensure
 from accounts.models import Membership, Organization, User
+from accounts.services import NotPermitted
 from accounts.staff import active_staff, staff_names
 from accounts.views_access import member_required
 
@@ -669,17 +670,21 @@ def queues(request, slug):
     form = QueueForm(request.POST or None, tenant=request.tenant)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            queue = create_queue(
-                tenant=request.tenant,
-                name=data["name"],
-                description=data["description"],
-                is_public=data["is_public"],
-                by=request.user,
-            )
-            update_queue(queue=queue, agents=list(data["agents"]), by=request.user)
-        messages.success(request, _("Queue “%(name)s” created.") % {"name": queue.name})
-        return redirect("tickets:queues", slug=slug)
+        try:
+            with transaction.atomic():
+                queue = create_queue(
+                    tenant=request.tenant,
+                    name=data["name"],
+                    description=data["description"],
+                    is_public=data["is_public"],
+                    by=request.user,
+                )
+                update_queue(queue=queue, agents=list(data["agents"]), by=request.user)
+        except NotPermitted as refusal:
+            form.add_error("agents", refusal.reasons)
+        else:
+            messages.success(request, _("Queue “%(name)s” created.") % {"name": queue.name})
+            return redirect("tickets:queues", slug=slug)
     return render(
         request,
         "tickets/queues.html",
@@ -699,16 +704,20 @@ def queue_edit(request, slug, pk):
     form = QueueForm(request.POST or None, tenant=request.tenant, queue=queue, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        update_queue(
-            queue=queue,
-            by=request.user,
-            name=data["name"],
-            description=data["description"],
-            is_public=data["is_public"],
-            agents=list(data["agents"]),
-        )
-        messages.success(request, _("Queue “%(name)s” saved.") % {"name": queue.name})
-        return redirect("tickets:queues", slug=slug)
+        try:
+            update_queue(
+                queue=queue,
+                by=request.user,
+                name=data["name"],
+                description=data["description"],
+                is_public=data["is_public"],
+                agents=list(data["agents"]),
+            )
+        except NotPermitted as refusal:
+            form.add_error("agents", refusal.reasons)
+        else:
+            messages.success(request, _("Queue “%(name)s” saved.") % {"name": queue.name})
+            return redirect("tickets:queues", slug=slug)
     return render(request, "tickets/queue_edit.html", {"queue": queue, "form": form})
 
 
