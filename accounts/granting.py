@@ -43,6 +43,15 @@ def _is_admin_role(role: Role) -> bool:
     return role.is_builtin and role.key == "admin"
 
 
+def _holds_all_of(member: Membership, other: Membership) -> bool:
+    theirs = other.role
+    if _is_admin_role(theirs):
+        return member.is_admin
+    return set(member.role.permissions) >= set(theirs.permissions) and (
+        SCOPE_RANK[member.role.scope] >= SCOPE_RANK[theirs.scope]
+    )
+
+
 def _actions_list(actions: Iterable[str]) -> str:
     return ", ".join(action_label(a) for a in ACTIONS if a in set(actions))
 
@@ -63,7 +72,8 @@ def may_grant(
 
     - ``role``: the role is given to someone (a role change, an invitation, a joining rule,
       an approval). ``target`` is the person, when there is one: giving someone the role they
-      already hold, active, gives nothing.
+      already hold, active, gives nothing; a person who holds more than ``member`` is changed
+      (role or standing) by no one below them.
     - ``permissions`` / ``scope``: a role is made with these, or ``over`` (an existing role) is
       edited to them; for an edit only what it gains counts.
     - ``queue`` (and ``expires_at``, None for no end): someone is let work a queue.
@@ -76,8 +86,18 @@ def may_grant(
     mine = member.role
     held = set(mine.permissions)
     reasons: list[str] = []
+    if target is not None and target.pk != member.pk and not _holds_all_of(member, target):
+        # Taking power away is giving too: the person may be demoted or deactivated only by
+        # someone who holds everything they hold (else a people manager could demote an admin).
+        reasons.append(
+            _(
+                "%(name)s holds more than your role, %(role)s, allows: only someone who holds "
+                "everything they hold can change their role or standing."
+            )
+            % {"name": target.user, "role": mine}
+        )
     if role is not None:
-        if target is not None and target.role_id == role.pk and target.is_active:
+        if not reasons and target is not None and target.role_id == role.pk and target.is_active:
             return Decision(True, [_("%(name)s already has this role.") % {"name": target.user}])
         if _is_admin_role(role) and not member.is_admin:
             reasons.append(_("Only admins can give the admin role."))

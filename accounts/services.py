@@ -908,6 +908,8 @@ def change_membership(
             role=membership.role if role is _UNSET else role,
             target=membership,
         )
+    elif status is not _UNSET and status != membership.status:
+        check_grant(tenant=tenant, by=by, target=membership)
     if role is not _UNSET and role.pk != membership.role_id:
         before = membership.role.key
         membership.role = role

@@ -589,3 +589,29 @@ def test_letting_every_agent_work_every_queue_needs_a_role_that_sees_every_ticke
     client.post(page_url("settings/"), fields)
     acme.refresh_from_db()
     assert acme.agents_work_all_queues is True
+
+
+def test_a_people_manager_cannot_demote_or_deactivate_someone_who_holds_more(api, cast):
+    """Taking power away counts too: the people-keeper may not demote or deactivate an admin."""
+    keeper = cast.givers["people-keeper"]
+    admin = cast.givers["admin"]
+    api.force_authenticate(keeper.user)
+    before = audit_count(cast.tenant)
+
+    demoted = api.patch(api_url(f"users/{admin.user_id}/"), {"role": "nothing"}, format="json")
+    deactivated = api.patch(api_url(f"users/{admin.user_id}/"), {"is_active": False}, format="json")
+
+    for response in (demoted, deactivated):
+        assert response.status_code == 403
+        assert any("holds more than your role" in r for r in response.json()["reasons"])
+    assert Membership.objects.get(pk=admin.pk).role.key == "admin"
+    assert Membership.objects.get(pk=admin.pk).status == Membership.Status.ACTIVE
+    assert audit_count(cast.tenant) == before
+    # An admin still changes anyone's standing; the keeper still manages those below them.
+    api.force_authenticate(admin.user)
+    assert (
+        api.patch(
+            api_url(f"users/{keeper.user_id}/"), {"is_active": False}, format="json"
+        ).status_code
+        == 200
+    )
