@@ -365,6 +365,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "title",
             "body",
             "status",
+            "audience",
             "answer",
             "author",
             "votes",
@@ -402,7 +403,7 @@ class IdeaViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Idea.objects.none()
-        return Idea.objects.for_tenant(self.tenant).with_votes(self.membership)
+        return Idea.objects.visible_to(self.membership).with_votes(self.membership)
 
     def perform_create(self, serializer):
         idea = services.suggest_idea(membership=self.membership, **serializer.validated_data)

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -447,6 +447,15 @@ class AnnouncementRead(TenantOwned):
 
 
 class IdeaQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership | None):
+        """The ideas box a member reads: staff see every idea, customers those for everyone."""
+        if member is None or not member.is_active:
+            return self.none()
+        ideas = self.for_tenant(member.tenant)
+        if member.is_staff:
+            return ideas
+        return ideas.filter(audience=Idea.Audience.EVERYONE)
+
     def with_votes(self, member: Membership):
         return (
             self.select_related("author", "answered_by")
@@ -465,6 +474,10 @@ class Idea(TenantOwned):
         DONE = "done", _("Done")
         DECLINED = "declined", _("Declined")
 
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        STAFF = "staff", _("Staff only")
+
     title = models.CharField(_("idea"), max_length=200)
     body = models.TextField(_("details"), max_length=5000, blank=True)
     author = models.ForeignKey(
@@ -472,6 +485,10 @@ class Idea(TenantOwned):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    # Staff ideas are about how the team works: customers never see them (IdeaQuerySet).
+    audience = models.CharField(
+        _("who sees it"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
     )
     answer = models.TextField(_("answer"), max_length=5000, blank=True)
     answered_by = models.ForeignKey(
@@ -599,10 +616,11 @@ class ChecklistStatus:
 
 def onboarding_status(member: Membership, *, now) -> ChecklistStatus | None:
     """The member's checklist (three queries), or None when their role has none or it is empty."""
+    # Only the guides the member may read: a checklist never names an article hidden from them.
     checklist = (
         OnboardingChecklist.objects.for_tenant(member.tenant)
         .filter(role_id=member.role_id)
-        .prefetch_related("articles")
+        .prefetch_related(Prefetch("articles", queryset=Article.objects.visible_to(member)))
         .first()
     )
     if checklist is None or not checklist.articles.all():
