@@ -213,8 +213,9 @@ class Article(TenantOwned):
         _("body"),
         max_length=100_000,
         help_text=_(
-            "Markdown. Images: ![description](https://…). A YouTube or Vimeo link alone on a "
-            "line becomes a video player; any other link stays a link."
+            "Markdown. An image from another server, ![description](https://…), shows as a "
+            "link to it. A YouTube or Vimeo link alone on a line becomes a video player; any "
+            "other link stays a link."
         ),
     )
     audience = models.CharField(

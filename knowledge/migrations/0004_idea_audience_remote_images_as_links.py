@@ -30,5 +30,14 @@ class Migration(migrations.Migration):
                 verbose_name="who sees it",
             ),
         ),
+        migrations.AlterField(
+            model_name="article",
+            name="body",
+            field=models.TextField(
+                help_text="Markdown. An image from another server, ![description](https://…), shows as a link to it. A YouTube or Vimeo link alone on a line becomes a video player; any other link stays a link.",
+                max_length=100000,
+                verbose_name="body",
+            ),
+        ),
         migrations.RunPython(staff_ideas_stay_with_staff, migrations.RunPython.noop),
     ]
