@@ -7,11 +7,11 @@ from xml.etree import ElementTree
 
 import markdown as md
 import nh3
-from markdown.extensions import Extension
-from markdown.treeprocessors import Treeprocessor
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a",

@@ -54,7 +54,7 @@ def hidden(acme, ada, sam, alice, olga, bob, staff_article, agent_role_article, 
         roles=[supervisor],
     )
     publish_announcement(tenant=acme, by=ada.user, title="Holiday hours", body="For all.")
-    note = ThankYouNote.objects.create(
+    ThankYouNote.objects.create(
         tenant=acme, from_user=sam.user, to_user=olga.user, message="Olga saved the night"
     )
     # An admin put a staff guide in the customers' checklist: customers still never see it.
@@ -96,10 +96,8 @@ def knowledge_routes():
     """Every route of the knowledge app's pages and API, as path templates."""
     routes = []
     for route, entry in _patterns(get_resolver()):
-        module = getattr(entry.callback, "__module__", "")
-        if module.startswith("knowledge.") or (
-            hasattr(entry.callback, "cls") and entry.callback.cls.__module__.startswith("knowledge.")
-        ):
+        view = getattr(entry.callback, "cls", entry.callback)  # a viewset, or a function
+        if view.__module__.startswith("knowledge."):
             routes.append(route.replace("^", "").replace("$", ""))
     return sorted(set(routes))
 
