@@ -21,9 +21,11 @@ SALT = "tickets.rating-link"
 
 
 class LinkRefused(Exception):  # noqa: N818 (a refusal is an outcome, not an error)
-    def __init__(self, reason: str):
+    def __init__(self, reason: str, status: int = 400):
         super().__init__(reason)
         self.reason = reason
+        # A link not signed here answers 404, as any outsider's URL does.
+        self.status = status
 
 
 def make_token(ticket: Ticket) -> str:
@@ -49,9 +51,9 @@ def ticket_for(token: str, *, tenant, number: int) -> Ticket:
             _("This rating link has expired. Sign in to rate your request from its page.")
         ) from error
     except signing.BadSignature as error:
-        raise LinkRefused(_("This rating link is not valid.")) from error
+        raise LinkRefused(_("This rating link is not valid."), status=404) from error
     if not isinstance(data, dict):
-        raise LinkRefused(_("This rating link is not valid."))
+        raise LinkRefused(_("This rating link is not valid."), status=404)
     ticket = (
         Ticket.objects.for_tenant(tenant)
         .select_related("requester", "tenant")

@@ -450,7 +450,7 @@ def rate_by_link(request, slug, number, token):
             request,
             "tickets/rate_link_result.html",
             {"reason": refusal.reason, "tenant": None, "membership": None},
-            status=400,
+            status=refusal.status,
         )
     if request.method == "POST":
         form = RatingForm(request.POST)

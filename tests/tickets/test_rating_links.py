@@ -48,8 +48,8 @@ def test_a_link_rates_without_signing_in_after_the_confirm_step(client, bob, sol
     assert rating.ticket.requester == bob.user
 
 
-def _refused(response, words):
-    assert response.status_code == 400
+def _refused(response, words, status=400):
+    assert response.status_code == status
     body = response.content.decode()
     assert words in body
     assert "Acme" not in body  # the helpdesk is not named to whoever holds a bad link
@@ -64,8 +64,9 @@ def test_forged_or_foreign_purpose_tokens_are_refused(client, acme_ticket, solve
         {"ticket": acme_ticket.pk, "requester": acme_ticket.requester_id}, salt="elsewhere"
     )
     for bad in [tampered, "nonsense", other_purpose]:
-        _refused(client.get(f"{base}{bad}/?score=5"), "This rating link is not valid.")
-        _refused(client.post(f"{base}{bad}/", {"score": "5"}), "This rating link is not valid.")
+        # 404, as for any outsider's URL, with the reason in words.
+        _refused(client.get(f"{base}{bad}/?score=5"), "This rating link is not valid.", 404)
+        _refused(client.post(f"{base}{bad}/", {"score": "5"}), "rating link is not valid", 404)
 
 
 def test_expired_token_is_refused(client, acme_ticket, solved_mail, settings):
