@@ -354,7 +354,9 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
 
 
 class IdeaSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_full_name", default=None, read_only=True)
+    author = serializers.SerializerMethodField(
+        help_text="The author's name; null when the author is another customer."
+    )
     votes = serializers.IntegerField(source="n_votes", read_only=True)
     voted = serializers.BooleanField(read_only=True)
 
@@ -381,6 +383,11 @@ class IdeaSerializer(serializers.ModelSerializer):
             "voted",
             "created_at",
         ]
+
+    def get_author(self, idea) -> str | None:
+        if idea.author is None or not getattr(idea, "author_named", True):
+            return None
+        return idea.author.get_full_name()
 
 
 class AnswerInput(serializers.Serializer):

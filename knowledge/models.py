@@ -8,7 +8,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Prefetch, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -458,11 +470,23 @@ class IdeaQuerySet(TenantQuerySet):
         return ideas.filter(audience=Idea.Audience.EVERYONE)
 
     def with_votes(self, member: Membership):
+        """With the vote count, the member's own vote, and whether the author may be named to
+        them: a customer is never shown another customer's name (staff and themselves, yes)."""
+        if member.is_staff:
+            named = Value(True)
+        else:
+            staff_author = Membership.objects.filter(
+                tenant_id=OuterRef("tenant_id"), user_id=OuterRef("author_id")
+            ).staff()
+            named = ExpressionWrapper(
+                Q(author_id=member.user_id) | Exists(staff_author), output_field=BooleanField()
+            )
         return (
             self.select_related("author", "answered_by")
             .annotate(
                 n_votes=Count("votes", distinct=True),
                 voted=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)),
+                author_named=named,
             )
             .order_by("-created_at", "-pk")
         )

@@ -207,3 +207,25 @@ def test_agent_is_still_offered_to_ask(client, alice):
     response = client.get("/t/acme/kb/manage/")
     assert response.status_code == 403
     assert ASK in response.content.decode()
+
+
+def test_a_customer_is_not_shown_another_customers_name(client, api, acme, bob, alice):
+    from tests.factories import make_member
+
+    zed = make_member(acme, "zed@elsewhere.test", "customer", name="Zed Zimmer")
+    suggest_idea(membership=bob, title="Dark mode please")
+    suggest_idea(membership=zed, title="Bigger fonts")
+    suggest_idea(membership=alice, title="Status page", audience="everyone")
+    client.force_login(zed.user)
+    page = client.get("/t/acme/ideas/").content.decode()
+    assert "Bob Buyer" not in page and "Suggested by a customer" in page
+    assert "Zed Zimmer" in page and "Alice Agent" in page
+    api.force_authenticate(zed.user)
+    authors = {i["title"]: i["author"] for i in api.get("/api/v1/t/acme/ideas/").json()["results"]}
+    assert authors == {
+        "Dark mode please": None,
+        "Bigger fonts": "Zed Zimmer",
+        "Status page": "Alice Agent",
+    }
+    client.force_login(alice.user)
+    assert "Bob Buyer" in client.get("/t/acme/ideas/").content.decode()
