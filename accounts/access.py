@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from .actions import ACTIONS
+from .actions import ACTIONS, CUSTOMER_ACTIONS
 from .models import Membership
 
 # Model class -> rule(member, action, obj) -> (allowed, reason).
@@ -84,7 +84,8 @@ def decide(member: Membership | None, action: str, obj=None) -> Decision:
                 _("Your role, %(role)s, does not allow you to %(label)s.")
                 % {"role": role, "label": label}
             ],
-            can_request=True,
+            # A customer asks only for what customers hold (actions.CUSTOMER_ACTIONS).
+            can_request=role.is_staff or action in CUSTOMER_ACTIONS,
         )
     reasons = [_("Your role, %(role)s, allows you to %(label)s.") % {"role": role, "label": label}]
     if obj is None:

@@ -30,6 +30,11 @@ ACTIONS = {
     "answer_ideas": _("answer ideas and set their status"),
 }
 
+# What a customer role holds. Every other action is staff work: a customer is never offered to ask
+# for it (accounts.access.decide), since granting it would make them staff, which an admin does by
+# choosing their role, not by approving a request.
+CUSTOMER_ACTIONS = frozenset({"submit_ticket", "view_ticket"})
+
 # How far a role sees tickets: its own requests, the queues it works, or everything.
 SCOPE_OWN = "own"
 SCOPE_QUEUES = "queues"

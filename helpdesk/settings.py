@@ -46,6 +46,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "accounts.middleware.TenantMiddleware",
 ]
 
@@ -229,6 +230,8 @@ EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="helpdesk@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
+# Days a rating link in a "solved" e-mail works without signing in.
+RATING_LINK_MAX_AGE_DAYS = env.int("RATING_LINK_MAX_AGE_DAYS", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -271,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "MembershipStatusEnum": "accounts.models.Membership.Status",
         "AccessRequestStatusEnum": "accounts.models.AccessRequest.Status",
         "IdeaStatusEnum": "knowledge.models.Idea.Status",
+        "IdeaAudienceEnum": "knowledge.models.Idea.Audience",
     },
 }
 
@@ -284,6 +288,25 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = not DEBUG
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp): scripts, styles, fonts and images from
+# this server only, so no inline script or style attribute runs, and no image in what a user wrote
+# tells another server who read it. Frames: the knowledge base's YouTube and Vimeo players. The
+# API docs page loosens style-src for Redoc's generated styles (helpdesk/urls.py).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "frame-src": ["https://www.youtube-nocookie.com", "https://player.vimeo.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
 # The knowledge base embeds video players; allow a referrer so YouTube/Vimeo accept the embed.
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 

@@ -2,12 +2,16 @@
 
 import html
 import threading
+from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 import markdown as md
 import nh3
 from django.utils.html import strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from markdown.extensions import Extension
+from markdown.treeprocessors import Treeprocessor
 
 ALLOWED_TAGS = {
     "a",
@@ -55,13 +59,48 @@ ALLOWED_ATTRIBUTES = {
 _converters = threading.local()
 
 
+def is_remote(url: str) -> bool:
+    """An address on another server (or any absolute one): only this server's images load."""
+    try:
+        parts = urlsplit((url or "").strip())
+    except ValueError:
+        return True
+    return bool(parts.scheme or parts.netloc)
+
+
+class _RemoteImagesAsLinks(Treeprocessor):
+    """![x](https://elsewhere/p.gif) becomes a link to it: reading the text never tells
+    another server who read it, and when (the page's img-src allows only this server)."""
+
+    def run(self, root):
+        for parent in root.iter():
+            for index, child in enumerate(parent):
+                if child.tag == "img" and is_remote(child.get("src", "")):
+                    link = ElementTree.Element("a", {"href": child.get("src", "")})
+                    link.text = child.get("alt") or child.get("src", "")
+                    link.tail = child.tail
+                    parent[index] = link
+
+
+class _LocalImagesOnly(Extension):
+    def extendMarkdown(self, md_instance):  # noqa: N802 (Markdown's API)
+        md_instance.treeprocessors.register(_RemoteImagesAsLinks(md_instance), "remote_images", 0)
+
+
+def _drop_remote_src(tag: str, attribute: str, value: str):
+    # An <img> written as raw HTML escapes the tree above: it loses a remote source here.
+    if tag == "img" and attribute == "src" and is_remote(value):
+        return None
+    return value
+
+
 def _converter() -> md.Markdown:
     """One Markdown converter per thread, reset before each text as Markdown's docs advise:
     building one (its extensions, patterns and processors) cost more than most conversions."""
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = md.Markdown(
-            extensions=["extra", "sane_lists"], output_format="html"
+            extensions=["extra", "sane_lists", _LocalImagesOnly()], output_format="html"
         )
     return converter
 
@@ -75,6 +114,7 @@ def render_markdown(text: str) -> SafeString:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes={"http", "https", "mailto"},
         link_rel="noopener noreferrer nofollow",
+        attribute_filter=_drop_remote_src,
     )
     return mark_safe(clean)  # noqa: S308 (sanitized by nh3 just above)
 

@@ -354,7 +354,9 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
 
 
 class IdeaSerializer(serializers.ModelSerializer):
-    author = serializers.CharField(source="author.get_full_name", default=None, read_only=True)
+    author = serializers.SerializerMethodField(
+        help_text="The author's name; null when the author is another customer."
+    )
     votes = serializers.IntegerField(source="n_votes", read_only=True)
     voted = serializers.BooleanField(read_only=True)
 
@@ -365,6 +367,7 @@ class IdeaSerializer(serializers.ModelSerializer):
             "title",
             "body",
             "status",
+            "audience",
             "answer",
             "author",
             "votes",
@@ -380,6 +383,11 @@ class IdeaSerializer(serializers.ModelSerializer):
             "voted",
             "created_at",
         ]
+
+    def get_author(self, idea) -> str | None:
+        if idea.author is None or not getattr(idea, "author_named", True):
+            return None
+        return idea.author.get_full_name()
 
 
 class AnswerInput(serializers.Serializer):
@@ -402,7 +410,7 @@ class IdeaViewSet(
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
             return Idea.objects.none()
-        return Idea.objects.for_tenant(self.tenant).with_votes(self.membership)
+        return Idea.objects.visible_to(self.membership).with_votes(self.membership)
 
     def perform_create(self, serializer):
         idea = services.suggest_idea(membership=self.membership, **serializer.validated_data)

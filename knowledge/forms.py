@@ -124,6 +124,17 @@ class IdeaForm(forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    audience = forms.ChoiceField(
+        label=_("Who sees it"),
+        choices=Idea.Audience.choices,
+        initial=Idea.Audience.STAFF,
+        help_text=_("Staff only: customers never see the idea, its votes or its answer."),
+    )
+
+    def __init__(self, *args, for_staff: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not for_staff:  # a customer's idea is for everyone
+            del self.fields["audience"]
 
 
 class AnswerForm(forms.Form):

@@ -8,7 +8,19 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
 from django.db import connection, models
-from django.db.models import Case, Count, Exists, F, OuterRef, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Prefetch,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -213,8 +225,9 @@ class Article(TenantOwned):
         _("body"),
         max_length=100_000,
         help_text=_(
-            "Markdown. Images: ![description](https://…). A YouTube or Vimeo link alone on a "
-            "line becomes a video player; any other link stays a link."
+            "Markdown. An image from another server, ![description](https://…), shows as a "
+            "link to it. A YouTube or Vimeo link alone on a line becomes a video player; any "
+            "other link stays a link."
         ),
     )
     audience = models.CharField(
@@ -447,12 +460,33 @@ class AnnouncementRead(TenantOwned):
 
 
 class IdeaQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership | None):
+        """The ideas box a member reads: staff see every idea, customers those for everyone."""
+        if member is None or not member.is_active:
+            return self.none()
+        ideas = self.for_tenant(member.tenant)
+        if member.is_staff:
+            return ideas
+        return ideas.filter(audience=Idea.Audience.EVERYONE)
+
     def with_votes(self, member: Membership):
+        """With the vote count, the member's own vote, and whether the author may be named to
+        them: a customer is never shown another customer's name (staff and themselves, yes)."""
+        if member.is_staff:
+            named = Value(True)
+        else:
+            staff_author = Membership.objects.filter(
+                tenant_id=OuterRef("tenant_id"), user_id=OuterRef("author_id")
+            ).staff()
+            named = ExpressionWrapper(
+                Q(author_id=member.user_id) | Exists(staff_author), output_field=BooleanField()
+            )
         return (
             self.select_related("author", "answered_by")
             .annotate(
                 n_votes=Count("votes", distinct=True),
                 voted=Exists(IdeaVote.objects.filter(idea=OuterRef("pk"), membership=member)),
+                author_named=named,
             )
             .order_by("-created_at", "-pk")
         )
@@ -465,6 +499,10 @@ class Idea(TenantOwned):
         DONE = "done", _("Done")
         DECLINED = "declined", _("Declined")
 
+    class Audience(models.TextChoices):
+        EVERYONE = "everyone", _("Everyone")
+        STAFF = "staff", _("Staff only")
+
     title = models.CharField(_("idea"), max_length=200)
     body = models.TextField(_("details"), max_length=5000, blank=True)
     author = models.ForeignKey(
@@ -472,6 +510,10 @@ class Idea(TenantOwned):
     )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.NEW
+    )
+    # Staff ideas are about how the team works: customers never see them (IdeaQuerySet).
+    audience = models.CharField(
+        _("who sees it"), max_length=10, choices=Audience.choices, default=Audience.EVERYONE
     )
     answer = models.TextField(_("answer"), max_length=5000, blank=True)
     answered_by = models.ForeignKey(
@@ -599,10 +641,11 @@ class ChecklistStatus:
 
 def onboarding_status(member: Membership, *, now) -> ChecklistStatus | None:
     """The member's checklist (three queries), or None when their role has none or it is empty."""
+    # Only the guides the member may read: a checklist never names an article hidden from them.
     checklist = (
         OnboardingChecklist.objects.for_tenant(member.tenant)
         .filter(role_id=member.role_id)
-        .prefetch_related("articles")
+        .prefetch_related(Prefetch("articles", queryset=Article.objects.visible_to(member)))
         .first()
     )
     if checklist is None or not checklist.articles.all():

@@ -369,15 +369,27 @@ def mark_announcement_read(
 # ---------------------------------------------------------------- ideas
 
 
-def suggest_idea(*, membership: Membership, title: str, body: str = "") -> Idea:
+def suggest_idea(
+    *, membership: Membership, title: str, body: str = "", audience: str | None = None
+) -> Idea:
+    """A member's idea. Staff ideas are staff-only unless they say otherwise; a customer's
+    idea is for everyone (a customer cannot hide an idea from the staff who answer it)."""
+    if not membership.is_staff:
+        audience = Idea.Audience.EVERYONE
+    elif audience is None:
+        audience = Idea.Audience.STAFF
     return Idea.objects.create(
-        tenant_id=membership.tenant_id, author=membership.user, title=title, body=body
+        tenant_id=membership.tenant_id,
+        author=membership.user,
+        title=title,
+        body=body,
+        audience=audience,
     )
 
 
 def toggle_vote(*, idea: Idea, membership: Membership) -> bool:
     """Vote for the idea, or take the vote back. Returns whether the member now votes for it."""
-    if idea.tenant_id != membership.tenant_id:
+    if not Idea.objects.visible_to(membership).filter(pk=idea.pk).exists():
         raise KnowledgeError(_("There is no such idea in this helpdesk."))
     deleted, _rows = IdeaVote.objects.filter(idea=idea, membership=membership).delete()
     if deleted:

@@ -496,13 +496,13 @@ def announcement_readers(request, slug, pk):
 @member_required()
 def ideas(request, slug):
     member = request.membership
-    form = IdeaForm(request.POST or None)
+    form = IdeaForm(request.POST or None, for_staff=member.is_staff)
     if request.method == "POST" and form.is_valid():
         services.suggest_idea(membership=member, **form.cleaned_data)
         messages.success(request, _("Thank you for your idea!"))
         return redirect("knowledge:ideas", slug=slug)
     status = request.GET.get("status", "")
-    listed = Idea.objects.for_tenant(request.tenant).with_votes(member)
+    listed = Idea.objects.visible_to(member).with_votes(member)
     if status in Idea.Status.values:
         listed = listed.filter(status=status)
     page = Paginator(listed.order_by("-n_votes", "-created_at"), 30).get_page(
@@ -537,7 +537,7 @@ def ideas(request, slug):
 @require_POST
 @member_required()
 def idea_vote(request, slug, pk):
-    idea = get_object_or_404(Idea.objects.for_tenant(request.tenant), pk=pk)
+    idea = get_object_or_404(Idea.objects.visible_to(request.membership), pk=pk)
     services.toggle_vote(idea=idea, membership=request.membership)
     return _back(request, reverse("knowledge:ideas", args=[slug]))
 
@@ -545,7 +545,7 @@ def idea_vote(request, slug, pk):
 @require_POST
 @member_required("answer_ideas")
 def idea_answer(request, slug, pk):
-    idea = get_object_or_404(Idea.objects.for_tenant(request.tenant), pk=pk)
+    idea = get_object_or_404(Idea.objects.visible_to(request.membership), pk=pk)
     form = AnswerForm(request.POST)
     if form.is_valid():
         services.answer_idea(idea=idea, by=request.membership, **form.cleaned_data)

@@ -22,6 +22,7 @@ from django.utils import timezone
 from accounts.models import User
 
 from .models import NotificationTemplate, Ticket, TicketEvent
+from .rating_links import link
 
 PLACEHOLDERS = [
     "helpdesk",
@@ -82,9 +83,8 @@ def ticket_url(ticket: Ticket) -> str:
 
 
 def rating_links(ticket: Ticket) -> str:
-    path = reverse("tickets:rate", args=[ticket.tenant.slug, ticket.number])
-    base = settings.SITE_URL.rstrip("/") + path
-    return "\n".join(f"  {score}: {base}?score={score}" for score in range(1, 6))
+    """Signed links that work without signing in; each opens the page that confirms the score."""
+    return "\n".join(f"  {score}: {link(ticket, score)}" for score in range(1, 6))
 
 
 def _kind_and_recipient(event: TicketEvent) -> tuple[str, User] | None:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("portal/new/", views.submit, name="submit"),
     path("tickets/<int:number>/", views.ticket_page, name="ticket"),
     path("tickets/<int:number>/rate/", views.rate, name="rate"),
+    path("tickets/<int:number>/rate/<str:token>/", views.rate_by_link, name="rate_by_link"),
     path("tickets/<int:number>/presence/", views.ticket_presence, name="presence"),
     path("attachments/<int:pk>/", views.attachment, name="attachment"),
     path("workspace/", views.workspace, name="workspace"),

@@ -19,7 +19,7 @@ from accounts.services import NotPermitted
 from accounts.staff import active_staff, staff_names
 from accounts.views_access import member_required
 
-from . import presence, rows
+from . import presence, rating_links, rows
 from .access import ensure_may_write
 from .downloads import attachment_response
 from .forms import (
@@ -434,6 +434,39 @@ def rate(request, slug, number):
         form = RatingForm(request.POST)
         if form.is_valid() and _rate(request, ticket, form):
             return redirect("tickets:ticket", slug=slug, number=number)
+    else:
+        score = request.GET.get("score")
+        form = RatingForm(initial={"score": int(score) if score in list("12345") else None})
+    return render(request, "tickets/rate.html", {"ticket": ticket, "form": form})
+
+
+def rate_by_link(request, slug, number, token):
+    """A "solved" e-mail's rating link, without signing in: the GET shows the score to confirm
+    (mail scanners only GET), the POST records it as the requester's."""
+    try:
+        ticket = rating_links.ticket_for(token, tenant=request.tenant, number=number)
+    except rating_links.LinkRefused as refusal:
+        # Said without the helpdesk's name: whoever holds a forged link learns nothing of it.
+        return render(
+            request,
+            "tickets/rate_link_result.html",
+            {"reason": refusal.reason, "tenant": None, "membership": None},
+            status=refusal.status,
+        )
+    if request.method == "POST":
+        form = RatingForm(request.POST)
+        if form.is_valid():
+            try:
+                rate_ticket(
+                    ticket=ticket,
+                    score=form.cleaned_data["score"],
+                    comment=form.cleaned_data["comment"],
+                    by=ticket.requester,
+                )
+            except InvalidTransition as refusal:
+                form.add_error(None, refusal.reason)
+            else:
+                return render(request, "tickets/rate_link_result.html", {"ticket": ticket})
     else:
         score = request.GET.get("score")
         form = RatingForm(initial={"score": int(score) if score in list("12345") else None})

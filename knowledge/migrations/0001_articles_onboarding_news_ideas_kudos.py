@@ -46,9 +46,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "send_email",
-                    models.BooleanField(
-                        default=False, verbose_name="also send by e-mail"
-                    ),
+                    models.BooleanField(default=False, verbose_name="also send by e-mail"),
                 ),
                 (
                     "published_at",
@@ -461,9 +459,7 @@ class Migration(migrations.Migration):
                 ("title", models.CharField(max_length=200, verbose_name="idea")),
                 (
                     "body",
-                    models.TextField(
-                        blank=True, max_length=5000, verbose_name="details"
-                    ),
+                    models.TextField(blank=True, max_length=5000, verbose_name="details"),
                 ),
                 (
                     "status",
@@ -481,9 +477,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "answer",
-                    models.TextField(
-                        blank=True, max_length=5000, verbose_name="answer"
-                    ),
+                    models.TextField(blank=True, max_length=5000, verbose_name="answer"),
                 ),
                 ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
                 (
@@ -606,9 +600,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "articles",
-                    models.ManyToManyField(
-                        blank=True, related_name="+", to="knowledge.article"
-                    ),
+                    models.ManyToManyField(blank=True, related_name="+", to="knowledge.article"),
                 ),
                 (
                     "role",
@@ -674,9 +666,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="announcement",
-            index=models.Index(
-                fields=["tenant", "-published_at"], name="announcement_recent"
-            ),
+            index=models.Index(fields=["tenant", "-published_at"], name="announcement_recent"),
         ),
         migrations.AddConstraint(
             model_name="announcementread",
@@ -714,9 +704,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="deflection",
-            index=models.Index(
-                fields=["tenant", "created_at"], name="deflection_recent"
-            ),
+            index=models.Index(fields=["tenant", "created_at"], name="deflection_recent"),
         ),
         migrations.AddConstraint(
             model_name="digestsent",
@@ -744,8 +732,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name="thankyounote",
-            index=models.Index(
-                fields=["tenant", "to_user", "-created_at"], name="thanks_agent"
-            ),
+            index=models.Index(fields=["tenant", "to_user", "-created_at"], name="thanks_agent"),
         ),
     ]

@@ -5,15 +5,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('knowledge', '0002_article_search_gin_index'),
+        ("knowledge", "0002_article_search_gin_index"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='onboardingchecklist',
-            name='created_at',
+            model_name="onboardingchecklist",
+            name="created_at",
             field=models.DateTimeField(default=django.utils.timezone.now),
         ),
     ]
