@@ -7,12 +7,12 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.api import TenantScopedViewSet
+from helpdesk.api import TenantScopedViewSet, no_such_helpdesk
 from helpdesk.throttles import ScopedThrottle
 
 from .access import Decision, Refused, decide, ensure, permissions_of
@@ -31,6 +31,7 @@ from .models import (
 from .services import (
     NotPermitted,
     accept_invitation,
+    accepts_sign_ups,
     add_joining_rule,
     approve_registration,
     change_joining_rule,
@@ -41,9 +42,9 @@ from .services import (
     invitation_refusal,
     invite,
     joining_outcome,
-    register,
     reject_registration,
 )
+from .verification import InvalidLink, find_sign_up, sign_up, verify
 
 
 class MeSerializer(serializers.Serializer):
@@ -143,8 +144,18 @@ class StatusOutput(serializers.Serializer):
     status = serializers.CharField()
 
 
+def _open_door(slug: str) -> Tenant:
+    """The tenant at ``slug`` if it takes sign-ups; an invitation-only one answers as an
+    unknown slug does (outsiders learn nothing of it)."""
+    tenant = Tenant.objects.filter(slug=slug).first()
+    if tenant is None or not accepts_sign_ups(tenant):
+        raise no_such_helpdesk()
+    return tenant
+
+
 class RegisterView(APIView):
-    """Sign up to a tenant; its joining rules decide (active, pending, or refused)."""
+    """Sign up to a tenant: a link goes to the address, and once it is followed the joining
+    rules decide. The answer is the same whether or not the address has an account."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -153,26 +164,54 @@ class RegisterView(APIView):
 
     @extend_schema(
         request=RegisterInput,
-        responses={
-            201: StatusOutput,
-            202: StatusOutput,
-            400: OpenApiTypes.OBJECT,
-            403: OpenApiTypes.OBJECT,
-        },
+        responses={202: StatusOutput, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
     )
     def post(self, request, slug):
-        tenant = get_object_or_404(Tenant, slug=slug)
+        tenant = _open_door(slug)
         payload = RegisterInput(data=request.data)
         payload.is_valid(raise_exception=True)
         try:
-            membership = register(tenant=tenant, **payload.validated_data)
+            sign_up(tenant=tenant, **payload.validated_data)
         except DjangoValidationError as error:
             _bad_input(error)
-        except NotPermitted as refusal:
-            _refuse(refusal.message)
-        if membership.status == Membership.Status.PENDING:
-            return Response({"status": "pending"}, status=status.HTTP_202_ACCEPTED)
-        return Response({"status": "active"}, status=status.HTTP_201_CREATED)
+        return Response({"status": "unverified"}, status=status.HTTP_202_ACCEPTED)
+
+
+class VerifyInput(serializers.Serializer):
+    token = serializers.CharField(max_length=500)
+
+
+class VerifyView(APIView):
+    """Follow a sign-up's link (its token): the address is proved and the joining rules
+    decide. An expired, used or unknown token is a 400 saying which."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SignUpThrottle]
+    throttle_scope = "register"
+
+    @extend_schema(
+        request=VerifyInput,
+        responses={200: StatusOutput, 400: OpenApiTypes.OBJECT, 404: OpenApiTypes.OBJECT},
+    )
+    def post(self, request, slug):
+        tenant = Tenant.objects.filter(slug=slug).first()
+        if tenant is None:
+            raise no_such_helpdesk()
+        if not accepts_sign_ups(tenant):
+            # Closed now: only a link it gave out while it was open is worth an answer.
+            token = request.data.get("token") if hasattr(request.data, "get") else None
+            try:
+                find_sign_up(tenant=tenant, token=str(token or ""))
+            except InvalidLink:
+                raise no_such_helpdesk() from None
+        payload = VerifyInput(data=request.data)
+        payload.is_valid(raise_exception=True)
+        try:
+            result = verify(tenant=tenant, token=payload.validated_data["token"])
+        except InvalidLink as error:
+            raise ValidationError({"token": [error.message]}) from None
+        return Response({"status": result.status, "detail": result.reason})
 
 
 # Joining rules ------------------------------------------------------------------------------
@@ -386,12 +425,13 @@ class AcceptInvitationView(APIView):
         },
     )
     def post(self, request, slug):
-        tenant = get_object_or_404(Tenant, slug=slug)
+        tenant = Tenant.objects.filter(slug=slug).first()
+        token = request.data.get("token") if hasattr(request.data, "get") else None
+        invitation = find_invitation(tenant=tenant, token=str(token or "")) if tenant else None
+        if invitation is None:  # unknown here (perhaps another tenant's): as an unknown slug
+            raise no_such_helpdesk()
         payload = AcceptInput(data=request.data)
         payload.is_valid(raise_exception=True)
-        invitation = find_invitation(tenant=tenant, token=payload.validated_data["token"])
-        if invitation is None:  # unknown here (perhaps another tenant's): not found
-            raise NotFound(invitation_refusal(None))
         refusal = invitation_refusal(invitation)
         if refusal:
             _refuse(refusal)

@@ -6,6 +6,7 @@ rules = api.JoiningRuleViewSet
 urlpatterns = [
     path("me/", api.MeViewSet.as_view({"get": "list"}), name="api-me"),
     path("register/", api.RegisterView.as_view(), name="api-register"),
+    path("verify/", api.VerifyView.as_view(), name="api-verify"),
     path(
         "joining-rules/",
         rules.as_view({"get": "list", "post": "create"}),

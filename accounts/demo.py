@@ -16,7 +16,7 @@ from .services import (
     create_tenant,
     find_or_create_user,
     invite,
-    register,
+    join_as_user,
 )
 
 DEMO_SLUG = "demo"
@@ -89,7 +89,7 @@ def seed(ctx: DemoContext) -> str:
         )
     now = timezone.now()
     for index, (email, name, role, org) in enumerate(DEMO_PEOPLE):
-        user = find_or_create_user(email=email, password=DEMO_PASSWORD, name=name)
+        user = find_or_create_user(email=email, password=DEMO_PASSWORD, name=name, verified=True)
         membership = add_member(
             tenant=tenant,
             user=user,
@@ -158,7 +158,9 @@ def _seed_joining(ctx: DemoContext, roles: dict[str, Role]) -> str:
         scope="queues",
     )
     email, name = APPLICANT
-    register(tenant=tenant, email=email, name=name, password=DEMO_PASSWORD)
+    # An applicant who has confirmed their address and waits for an admin.
+    applicant = find_or_create_user(email=email, password=DEMO_PASSWORD, name=name, verified=True)
+    join_as_user(tenant=tenant, user=applicant)
     invite(tenant=tenant, email=INVITEE, role=roles["agent"], by=admin, notify=False)
     return "3 joining rules, a Light agent role, 1 pending sign-up, 1 open invitation"
 
@@ -177,6 +179,8 @@ def _seed_second_tenant() -> str:
     admin = User.objects.get(email=email)
     roles = {r.key: r for r in Role.objects.for_tenant(tenant)}
     for person_email, person_name, role in SECOND_PEOPLE:
-        user = find_or_create_user(email=person_email, password=DEMO_PASSWORD, name=person_name)
+        user = find_or_create_user(
+            email=person_email, password=DEMO_PASSWORD, name=person_name, verified=True
+        )
         add_member(tenant=tenant, user=user, role=roles[role], by=admin)
     return f"a second helpdesk, Globex Support (/t/{SECOND_SLUG}/)"

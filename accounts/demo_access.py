@@ -26,7 +26,7 @@ def seed(ctx) -> str:
         return "no queues yet: skipped"
     # A Light agent who reads the Technical queue and writes internal notes only.
     email, name = LIGHT_AGENT
-    liam = find_or_create_user(email=email, password=DEMO_PASSWORD, name=name)
+    liam = find_or_create_user(email=email, password=DEMO_PASSWORD, name=name, verified=True)
     add_member(tenant=tenant, user=liam, role=ctx.extra["light_agent_role"], by=admin)
     first_queue = queues.get("Technical") or next(iter(queues.values()))
     grant_queue(queue=first_queue, user=liam, by=admin)

@@ -1,3 +1,4 @@
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +31,16 @@ class TenantMiddleware:
         if slug is None or not request.path_info.startswith("/t/"):
             return None
         tenant, membership = resolve_tenant(slug=slug, user=request.user)
+        # Outsiders learn nothing of a helpdesk: whatever the page and the method, they get
+        # the answer an unknown slug gets (anonymous visitors: sign in first; signed-in
+        # outsiders: 404). Only its public doors (views_access.public_door) say more.
+        door = getattr(view_func, "public_door", None)
+        signed_in = request.user.is_authenticated
+        is_door = door == "anyone" or (door == "signed_in" and signed_in)
+        if membership is None and not is_door:
+            if not signed_in:
+                return redirect_to_login(request.get_full_path())
+            raise Http404
         if tenant is None:
             raise Http404
         request.tenant, request.membership = tenant, membership

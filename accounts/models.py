@@ -69,6 +69,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text=_("May use the Django admin."))
     date_joined = models.DateTimeField(default=timezone.now)
+    # When the owner of the address proved it (a sign-up link, an invitation link, or the
+    # operator's word). Joining rules admit no one before.
+    email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
 
     objects = UserManager()
 
@@ -87,6 +90,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self):
         return (self.name or self.email).split(" ")[0]
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
 
 
 class Organization(TenantOwned):
@@ -472,3 +479,50 @@ class ApiToken(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.prefix}…)"
+
+
+class SignUpQuerySet(TenantQuerySet):
+    def of_address(self, email: str):
+        return self.filter(email=email.lower())  # stored lower-cased, as check_address gives it
+
+    def unused_since(self, moment):
+        """Never followed, and asked for before ``moment``: their links can no longer work."""
+        return self.filter(verified_at__isnull=True, created_at__lt=moment)
+
+
+class SignUp(TenantOwned):
+    """A request to join a tenant that waits for its address to be proved.
+
+    No account exists for a new person until the link is followed (the password waits here,
+    hashed); a signed-in person joining with an address never proved is ``user``. Accounts
+    that already exist only get a notice (``kind`` existing), never a link.
+    """
+
+    class Kind(models.TextChoices):
+        NEW = "new", _("New account")
+        JOIN = "join", _("Signed-in person joining")
+        EXISTING = "existing", _("Address already has an account")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    email = models.EmailField(_("e-mail"))
+    name = models.CharField(max_length=150, blank=True)
+    password = models.CharField(max_length=128, blank=True)  # a hash, as User.password
+    user = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    mails_sent = models.PositiveSmallIntegerField(default=0)
+    verified_at = models.DateTimeField(null=True, blank=True)
+    outcome = models.CharField(max_length=10, blank=True)
+
+    objects = SignUpQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            # The per-address mail limit: recent sign-ups of one address.
+            models.Index(fields=["email", "-created_at"], name="signup_recent_by_address"),
+        ]
+
+    def __str__(self):
+        return self.email

@@ -98,15 +98,25 @@ def create_tenant(
     tenant = Tenant.objects.create(slug=slug, name=name)
     roles = ensure_builtin_roles(tenant=tenant)
     if admin_email:
-        user = find_or_create_user(email=admin_email, password=admin_password, name=admin_name)
+        user = find_or_create_user(
+            email=admin_email, password=admin_password, name=admin_name, verified=True
+        )
         add_member(tenant=tenant, user=user, role=roles["admin"], by=None)
     return tenant
 
 
-def find_or_create_user(*, email: str, password: str | None = None, name: str = "") -> User:
+def find_or_create_user(
+    *, email: str, password: str | None = None, name: str = "", verified: bool = False
+) -> User:
+    """``verified``: the caller vouches for the address (the operator's command, the demo)."""
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
-        user = User.objects.create_user(email=email, password=password, name=name)
+        user = User.objects.create_user(
+            email=email,
+            password=password,
+            name=name,
+            email_verified_at=timezone.now() if verified else None,
+        )
     return user
 
 
@@ -191,9 +201,32 @@ class JoinOutcome:
 
 
 def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
-    """What would happen if ``email`` signed up: the first matching rule decides."""
-    email = email.strip().lower()
-    for rule in JoiningRule.objects.for_tenant(tenant).in_order():
+    """What happens when ``email`` joins, once its owner has proved it. The one decision that
+    the dry run (page and API) shows and the sign-up makes: an address that is not valid or
+    comes from a throw-away provider is refused, an open invitation is the way in for its
+    address, else the first matching rule decides."""
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        return JoinOutcome("refused", None, _("This is not a valid e-mail address."))
+    if is_disposable(email):
+        return JoinOutcome(
+            "refused", None, _("Addresses from throw-away e-mail providers cannot join.")
+        )
+    if Invitation.objects.for_tenant(tenant).open().filter(email__iexact=email).exists():
+        # The invitation carries the role an admin chose; a sign-up would take another one.
+        return JoinOutcome(
+            "refused",
+            None,
+            _(
+                "An invitation to %(tenant)s waits for this address: join through the link in "
+                "its e-mail (an admin can send it again)."
+            )
+            % {"tenant": tenant.name},
+        )
+    rules = list(JoiningRule.objects.for_tenant(tenant).in_order())
+    for rule in rules:
         if rule.matches(email):
             if rule.requires_approval:
                 return JoinOutcome(
@@ -208,7 +241,7 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
                 _("Rule %(rule)s decides: %(role)s, straight away.")
                 % {"rule": rule.position, "role": rule.role},
             )
-    if not JoiningRule.objects.for_tenant(tenant).exists():
+    if not rules:
         reason = _("%(tenant)s is invitation-only: ask an admin for an invitation.")
     else:
         reason = _(
@@ -216,6 +249,12 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
             "invitation."
         )
     return JoinOutcome("refused", None, reason % {"tenant": tenant.name})
+
+
+def accepts_sign_ups(tenant: Tenant) -> bool:
+    """Whether any rule could admit someone: an invitation-only tenant has no door but its
+    invitation links, and shows outsiders nothing (the same 404 as an unknown slug)."""
+    return JoiningRule.objects.for_tenant(tenant).exists()
 
 
 def check_address(email: str) -> str:
@@ -237,53 +276,19 @@ def _membership_of(tenant: Tenant, user: User) -> Membership | None:
 
 
 @transaction.atomic
-def register(*, tenant: Tenant, email: str, name: str, password: str) -> Membership:
-    """A new person signs up; the tenant's joining rules decide (NotPermitted when none lets
-    them). Bad input raises ValidationError and changes nothing."""
-    email = check_address(email)
-    if User.objects.filter(email__iexact=email).exists():
-        raise ValidationError(
-            {
-                "email": [
-                    _(
-                        "An account with this e-mail already exists. Sign in with it, then "
-                        "join this helpdesk from its sign-up page."
-                    )
-                ]
-            }
-        )
-    if Invitation.objects.for_tenant(tenant).open().filter(email__iexact=email).exists():
-        # The invitation carries the role an admin chose; a sign-up would take another one.
-        raise NotPermitted(
-            _(
-                "An invitation to %(tenant)s waits for this address: join through the link in "
-                "its e-mail (an admin can send it again)."
-            )
-            % {"tenant": tenant.name}
-        )
-    outcome = joining_outcome(tenant=tenant, email=email)
-    if outcome.outcome == "refused":
-        raise NotPermitted(outcome.reason)
-    try:
-        validate_password(password, User(email=email, name=name))
-    except ValidationError as error:
-        raise ValidationError({"password": error.messages}) from None
-    user = User.objects.create_user(email=email, password=password, name=name.strip())
-    return _join(tenant=tenant, user=user, outcome=outcome)
-
-
-@transaction.atomic
-def join_as_user(*, tenant: Tenant, user: User) -> Membership:
-    """A person who already has an account (signed in) joins another helpdesk."""
-    existing = _membership_of(tenant, user)
-    if existing is not None:
+def join_as_user(*, tenant: Tenant, user: User) -> tuple[JoinOutcome, Membership | None]:
+    """A person whose address is proved joins a helpdesk: its joining rules decide. Answers
+    the outcome and the membership made (None when refused). accounts.verification calls
+    this once a sign-up's link is followed; a signed-in person with a proved address joins
+    straight through it."""
+    if not user.email_verified:
+        raise NotPermitted(_("Confirm your e-mail address first."))
+    if _membership_of(tenant, user) is not None:
         raise NotPermitted(_("You already belong to %(tenant)s.") % {"tenant": tenant.name})
     outcome = joining_outcome(tenant=tenant, email=user.email)
     if outcome.outcome == "refused":
-        raise NotPermitted(outcome.reason)
-    if is_disposable(user.email):
-        raise NotPermitted(_("Addresses from throw-away e-mail providers cannot join."))
-    return _join(tenant=tenant, user=user, outcome=outcome)
+        return outcome, None
+    return outcome, _join(tenant=tenant, user=user, outcome=outcome)
 
 
 def _join(*, tenant: Tenant, user: User, outcome: JoinOutcome) -> Membership:
@@ -555,6 +560,10 @@ def accept_invitation(
             user = User.objects.create_user(
                 email=invitation.email, password=password, name=name.strip()
             )
+    if not user.email_verified:
+        # The invitation link went to this address: following it proves the address.
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
     membership = _membership_of(tenant, user)
     if membership is None:
         membership = add_member(

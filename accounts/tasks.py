@@ -23,3 +23,21 @@ def send_registration_decision_task(tenant_id: int, user_id: int, approved: bool
     if tenant is None or user is None:
         return
     send_registration_decision(tenant=tenant, user=user, approved=approved)
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_sign_up_mail_task(signup_id: int, token: str) -> None:
+    from .models import SignUp
+    from .verification import send_sign_up_mail
+
+    signup = SignUp.objects.select_related("tenant").filter(pk=signup_id).first()
+    if signup is None or signup.verified_at is not None:  # followed meanwhile
+        return
+    send_sign_up_mail(signup=signup, token=token)
+
+
+@shared_task
+def forget_stale_sign_ups_task() -> int:
+    from .verification import forget_stale_sign_ups
+
+    return forget_stale_sign_ups()

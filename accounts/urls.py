@@ -9,6 +9,8 @@ app_name = "accounts"
 urlpatterns = [
     # Joining and finding one's way in.
     path("join/", views_join.join, name="join"),
+    path("join/sent/", views_join.join_sent, name="join_sent"),
+    path("verify/<str:token>/", views_join.verify_address, name="verify"),
     path("waiting/", views_join.waiting, name="waiting"),
     path("welcome/", views_join.welcome, name="welcome"),
     path(

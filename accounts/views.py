@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils import translation
@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 from . import signin
 from .forms import ThrottledLoginForm
 from .models import Membership
-from .views_access import member_required
+from .services import accepts_sign_ups
+from .views_access import member_required, signed_in_door
 
 
 class LoginView(auth_views.LoginView):
@@ -59,13 +60,16 @@ def home(request):
     )
 
 
+@signed_in_door
 def tenant_home(request, slug):
     """A tenant's front door: the portal for customers, the workspace for staff; a pending
     applicant sees who they wait for."""
     membership = getattr(request, "membership", None)
     if membership is not None and membership.status == Membership.Status.PENDING:
         return redirect("accounts:waiting", slug=slug)
-    if membership is None and request.user.is_authenticated:
+    if membership is None:
+        if not accepts_sign_ups(request.tenant):
+            raise Http404  # invitation-only: as an unknown slug
         return redirect("accounts:join", slug=slug)  # the helpdesk's public door
     return _front_door(request, slug)
 

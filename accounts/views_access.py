@@ -26,6 +26,20 @@ def render_refusal(
     )
 
 
+def public_door(view):
+    """A page of a helpdesk that anyone may open (how to join, an invitation or sign-up link).
+    Every other page answers an outsider as an unknown slug does (TenantMiddleware)."""
+    view.public_door = "anyone"
+    return view
+
+
+def signed_in_door(view):
+    """A door for signed-in outsiders only (the front door leads them to the join page);
+    anonymous visitors are sent to sign in, as everywhere else."""
+    view.public_door = "signed_in"
+    return view
+
+
 def member_required(action: str | None = None):
     """A tenant page for active members, optionally only those allowed ``action``.
 

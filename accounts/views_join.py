@@ -16,18 +16,26 @@ from .access import Decision, action_label, decide, permissions_of
 from .actions import ACTIONS
 from .forms import AcceptInvitationForm, ExplainForm, SignUpForm, registration_throttled
 from .granting import explain_grant
-from .models import Membership
+from .models import Membership, SignUp
 from .services import (
     NotPermitted,
     accept_invitation,
+    accepts_sign_ups,
     approvers_of,
     find_invitation,
     invitation_refusal,
-    join_as_user,
-    register,
     request_access,
 )
-from .views_access import member_required, render_refusal
+from .verification import (
+    InvalidLink,
+    Verified,
+    find_sign_up,
+    join_signed_in,
+    send_again,
+    sign_up,
+    verify,
+)
+from .views_access import member_required, public_door, render_refusal
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -43,19 +51,50 @@ def _form_errors(form, error: ValidationError) -> None:
         form.add_error(field if field in form.fields else None, messages_)
 
 
+SIGN_UP_KEY = "sign_up"  # the session remembers the last sign-up, for "send it again"
+
+
+def _open_tenant(request):
+    """The tenant if it takes sign-ups; an invitation-only one is a 404, as an unknown slug."""
+    if not accepts_sign_ups(request.tenant):
+        raise Http404
+    return request.tenant
+
+
+def _check_inbox(request, signup: SignUp):
+    request.session[SIGN_UP_KEY] = signup.pk
+    return redirect("accounts:join_sent", slug=request.tenant.slug)
+
+
+def _outcome(request, result: Verified):
+    """Where following a link (or a click of a proved person) leads: the helpdesk, the
+    waiting page, or the refusal in words."""
+    if result.membership is None:
+        return render(request, "accounts/verified.html", {"result": result})
+    if request.user != result.user:
+        login(request, result.user, backend=BACKEND)
+    if result.status == "active":
+        messages.success(request, _("Welcome to %(tenant)s!") % {"tenant": request.tenant.name})
+    return _landing(result.membership)
+
+
+@public_door
 def join(request, slug):
-    """Sign up to this tenant. Its joining rules decide; an existing account signs in first."""
-    tenant = request.tenant
+    """Sign up to this tenant. A link goes to the address; once it is followed, the joining
+    rules decide. A signed-in person joins with their account (proving it first if need be)."""
+    if request.membership is not None:
+        return redirect("tenant_home", slug=slug)
+    tenant = _open_tenant(request)
     if request.user.is_authenticated:
-        if request.membership is not None:
-            return redirect("tenant_home", slug=slug)
         # A signed-in non-member: a one-click way to join.
         if request.method == "POST":
             try:
-                membership = join_as_user(tenant=tenant, user=request.user)
+                result = join_signed_in(tenant=tenant, user=request.user)
             except NotPermitted as refusal:
                 return render_refusal(request, Decision(False, [refusal.message]))
-            return _landing(membership)
+            if isinstance(result, SignUp):
+                return _check_inbox(request, result)
+            return _outcome(request, result)
         return render(request, "accounts/join_signed_in.html", {"tenant": tenant})
     form = SignUpForm(request.POST or None)
     refusal, status = None, 200
@@ -65,14 +104,11 @@ def join(request, slug):
         elif form.is_valid():
             # Only the form's fields reach the service: a posted "role" is never honoured.
             try:
-                membership = register(tenant=tenant, **form.cleaned_data)
+                signup = sign_up(tenant=tenant, **form.cleaned_data)
             except ValidationError as error:
                 _form_errors(form, error)
-            except NotPermitted as error:
-                refusal, status = error.message, 403
             else:
-                login(request, membership.user, backend=BACKEND)
-                return _landing(membership)
+                return _check_inbox(request, signup)
     login_url = reverse("login") + "?next=" + reverse("accounts:join", args=[slug])
     return render(
         request,
@@ -80,6 +116,43 @@ def join(request, slug):
         {"form": form, "refusal": refusal, "login_url": login_url},
         status=status,
     )
+
+
+@public_door
+def join_sent(request, slug):
+    """ "Check your inbox", with a button to send the mail again (limited per address). It
+    reads the same whether or not the address has an account."""
+    _open_tenant(request)
+    signup = (
+        SignUp.objects.for_tenant(request.tenant)
+        .filter(pk=request.session.get(SIGN_UP_KEY))
+        .first()
+    )
+    if signup is None:
+        return redirect("accounts:join", slug=slug)
+    if request.method == "POST":
+        send_again(signup=signup)
+        messages.info(
+            request,
+            _("If this address can receive our mail, a new message is on its way."),
+        )
+        return redirect("accounts:join_sent", slug=slug)
+    return render(request, "accounts/join_sent.html", {"signup": signup})
+
+
+@public_door
+def verify_address(request, slug, token):
+    """The link in the sign-up mail: a button confirms (a mail scanner that opens the link
+    changes nothing), then the joining rules decide and the page says how."""
+    try:
+        signup = find_sign_up(tenant=request.tenant, token=token)
+        if request.method == "POST":
+            return _outcome(request, verify(tenant=request.tenant, token=token))
+    except InvalidLink as error:
+        if not accepts_sign_ups(request.tenant):
+            raise Http404 from None
+        return render(request, "accounts/verified.html", {"problem": error.message}, status=400)
+    return render(request, "accounts/verify.html", {"signup": signup})
 
 
 def waiting(request, slug):
@@ -122,6 +195,7 @@ def welcome(request, slug):
     )
 
 
+@public_door
 def invitation_accept(request, slug, token):
     """Open an invitation link: a new person sets name and password; an existing one signs in."""
     invitation = find_invitation(tenant=request.tenant, token=token)

@@ -9,6 +9,11 @@ from accounts.access import Decision, Refused, decide
 from accounts.services import resolve_tenant, touch_last_seen
 
 
+def no_such_helpdesk() -> NotFound:
+    """The one answer to an unknown slug, and to an outsider anywhere a helpdesk keeps closed."""
+    return NotFound(_("There is no such helpdesk, or you are not a member of it."))
+
+
 class TenantScopedViewSet(viewsets.GenericViewSet):
     """Base of every tenant API viewset: sets self.tenant and self.membership, or refuses.
 
@@ -25,7 +30,7 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         # not a member of answers exactly as an unknown slug does.
         self.tenant, self.membership = resolve_tenant(slug=kwargs["slug"], user=request.user)
         if not self.membership:
-            raise NotFound(_("There is no such helpdesk, or you are not a member of it."))
+            raise no_such_helpdesk()
         timezone.activate(self.tenant.zone)  # timestamps in the helpdesk's own time zone
         if self.membership.is_active:
             touch_last_seen(membership=self.membership)

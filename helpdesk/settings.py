@@ -143,6 +143,11 @@ CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery after a cras
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_BEAT_SCHEDULE = {
+    # Sign-ups whose confirmation links can no longer work are forgotten.
+    "accounts-forget-stale-sign-ups": {
+        "task": "accounts.tasks.forget_stale_sign_ups_task",
+        "schedule": crontab(hour=4, minute=41),
+    },
     # Temporary queue grants end by themselves.
     "expire-queue-grants": {
         "task": "tickets.tasks.expire_grants_task",
@@ -232,6 +237,11 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="helpdesk@localhost")
 SITE_URL = env("SITE_URL", default="http://127.0.0.1:8000")  # links in e-mails
 # Days a rating link in a "solved" e-mail works without signing in.
 RATING_LINK_MAX_AGE_DAYS = env.int("RATING_LINK_MAX_AGE_DAYS", default=30)
+
+# A sign-up's link proves its address: how long it works, and how many such mails one
+# address gets per hour (whoever asks for them).
+SIGNUP_LINK_HOURS = env.int("SIGNUP_LINK_HOURS", default=48)
+SIGNUP_MAILS_PER_HOUR = env.int("SIGNUP_MAILS_PER_HOUR", default=3)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

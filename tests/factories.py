@@ -36,7 +36,7 @@ def make_member(
     status: str = Membership.Status.ACTIVE,
 ) -> Membership:
     user = find_or_create_user(
-        email=email, password=PASSWORD, name=name or email.split("@")[0].title()
+        email=email, password=PASSWORD, name=name or email.split("@")[0].title(), verified=True
     )
     return add_member(
         tenant=tenant,

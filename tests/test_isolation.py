@@ -8,7 +8,8 @@ import re
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from accounts.models import Membership
+from accounts.models import JoiningRule, Membership, Role
+from accounts.services import add_joining_rule
 
 SECRETS = ["Globex secret", "mallory@globex.test", "Globex queue"]
 # Pages any visitor may open: how to join, or accept an invitation.
@@ -87,7 +88,19 @@ def test_pages_answer_a_non_member_as_if_the_helpdesk_did_not_exist(client, alic
     outsider = client.get("/t/globex/workspace/")
     assert outsider.status_code == 404
     assert "Globex" not in outsider.content.decode()
-    # The helpdesk's front door leads an outsider to its public join page, nowhere else.
+    # An invitation-only helpdesk's front door is as closed as an unknown one's ...
+    assert client.get("/t/globex/").status_code == client.get("/t/nope/").status_code == 404
+    # ... and one that takes sign-ups leads an outsider to its public join page, nowhere else.
+    add_joining_rule(
+        tenant=globex,
+        by=None,
+        kind=JoiningRule.Kind.OPEN,
+        pattern="",
+        role=Role.objects.for_tenant(globex).get(key="customer"),
+        organization=None,
+        requires_approval=True,
+        position=None,
+    )
     assert client.get("/t/globex/").url == "/t/globex/join/"
 
 

@@ -17,7 +17,7 @@ from accounts.access import Refused, can, decide, ensure
 from accounts.models import Membership, Organization, User
 from accounts.services import NotPermitted
 from accounts.staff import active_staff, staff_names
-from accounts.views_access import member_required
+from accounts.views_access import member_required, public_door
 
 from . import presence, rating_links, rows
 from .access import ensure_may_write
@@ -440,6 +440,7 @@ def rate(request, slug, number):
     return render(request, "tickets/rate.html", {"ticket": ticket, "form": form})
 
 
+@public_door
 def rate_by_link(request, slug, number, token):
     """A "solved" e-mail's rating link, without signing in: the GET shows the score to confirm
     (mail scanners only GET), the POST records it as the requester's."""

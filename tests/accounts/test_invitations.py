@@ -113,7 +113,15 @@ def test_an_unknown_token_is_not_found(api, client, acme):
     response = api.post(
         api_url("invitations/accept/"), {"token": "nonsense", "name": "N", "password": "x"}
     )
-    assert response.status_code == 404 and "not valid" in response.json()["detail"]
+    unknown = api.post(
+        api_url("invitations/accept/", "no-such-helpdesk"),
+        {"token": "nonsense", "name": "N", "password": "x"},
+    )
+    # As for a helpdesk that does not exist: a stranger learns nothing, even with no password.
+    assert response.status_code == unknown.status_code == 404
+    assert response.json() == unknown.json()
+    empty = api.post(api_url("invitations/accept/"), {})
+    assert empty.status_code == 404 and empty.json() == unknown.json()
 
 
 def test_a_token_of_another_tenant_does_not_open_this_one(api, client, acme, globex, mallory):
