@@ -447,6 +447,8 @@ def rate_by_link(request, slug, number, token):
     try:
         ticket = rating_links.ticket_for(token, tenant=request.tenant, number=number)
     except rating_links.LinkRefused as refusal:
+        if refusal.status == 404:
+            raise Http404 from refusal  # a forged link: the same answer as an unknown slug
         # Said without the helpdesk's name: whoever holds a forged link learns nothing of it.
         return render(
             request,
