@@ -48,6 +48,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.TenantMiddleware",
+    "helpdesk.middleware.RefuseNulMiddleware",  # last: its 400 page has the request's user
 ]
 
 # The benchmark counts SQL per request (X-Queries header); never on unless asked for.
@@ -250,6 +251,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "helpdesk.rest.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.parsers.JSONObjectParser",  # an object, no NUL: else 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "helpdesk.rest.exception_handler",

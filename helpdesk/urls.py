@@ -1,6 +1,8 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
@@ -33,7 +35,10 @@ urlpatterns = [
 
 
 def not_found(request, exception):
-    """The 404 page, without the helpdesk of the URL: an outsider must not learn its name."""
+    """The 404 page, without the helpdesk of the URL: an outsider must not learn its name.
+    Under /api/ a URL that matches no route answers JSON, as the API's own 404s do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", {"tenant": None, "membership": None}, status=404)
 
 
