@@ -72,9 +72,25 @@ class MeViewSet(TenantScopedViewSet):
     def _active_member(self):
         return Decision(True)  # pending members may still ask who they are
 
-    @extend_schema(responses=MeSerializer)
-    def list(self, request, *args, **kwargs):
+    # "retrieve", not "list": one object, so the schema does not call it a paginated list.
+    def retrieve(self, request, *args, **kwargs):
         return Response(MeSerializer(self.membership).data)
+
+
+class MyMembershipSerializer(serializers.Serializer):
+    tenant = serializers.CharField(source="tenant.slug", help_text="The helpdesk's slug.")
+    name = serializers.CharField(source="tenant.name", help_text="The helpdesk's name.")
+    role = serializers.CharField(source="role.key")
+    status = serializers.ChoiceField(choices=Membership.Status.choices)
+
+
+class MyMembershipsView(APIView):
+    """The caller's helpdesks (no tenant in the path): how a client learns their slugs."""
+
+    @extend_schema(responses=MyMembershipSerializer(many=True))
+    def get(self, request):
+        memberships = Membership.objects.held_by(request.user)
+        return Response(MyMembershipSerializer(memberships, many=True).data)
 
 
 # --- People: sign-up, joining rules, approvals, invitations, directory, roles, audit -------
@@ -301,7 +317,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     role = serializers.CharField(source="role.key", read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     requested_at = serializers.DateTimeField(source="joined_at", read_only=True)
     status = serializers.CharField(read_only=True, help_text="pending, active or deactivated")
 
