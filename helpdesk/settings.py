@@ -1,5 +1,6 @@
 """Settings for the helpdesk: one file, varied only by environment variables (see .env.example)."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -190,6 +191,13 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 6 * 3600.0,
     },
 }
+
+# Where `celery beat` keeps its last-run times: outside the working tree (a deploy may make it
+# read-only, and the files must never be committed).
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "helpdesk-celerybeat-schedule"),
+)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("he", _("Hebrew"))]
