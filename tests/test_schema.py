@@ -25,3 +25,8 @@ def test_the_tenant_me_is_one_object_and_the_tenantless_me_a_plain_list(schema):
     mine = schema["paths"]["/api/v1/me/"]["get"]["responses"]["200"]
     listed = mine["content"]["application/json"]["schema"]
     assert listed["type"] == "array"  # not paginated: a person has a handful of helpdesks
+
+
+def test_a_download_is_declared_in_any_type_since_it_keeps_its_own(schema):
+    path = "/api/v1/t/{slug}/tickets/{id}/attachments/{attachment_id}/download/"
+    assert list(schema["paths"][path]["get"]["responses"]["200"]["content"]) == ["*/*"]
