@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -40,6 +41,8 @@ PEOPLE = {
 CHECKS = "not_a_server_error,response_schema_conformance,content_type_conformance"
 # Revoking tokens would end the run's own credentials; nothing else is left out.
 EXCLUDED_PATHS = r"^/api/v1/auth/tokens/\{"
+# django.request logs every 4xx as "Not Found: /path" and the like; a 5xx comes with its traceback.
+CLIENT_ERROR_LINE = re.compile(r"^(?!Internal Server Error)[A-Z][A-Za-z ]+: /")
 ISSUE_TOKENS = """
 import json
 from accounts.models import User
@@ -217,8 +220,10 @@ def main() -> int:
         failed = [r for r in roles if not fuzz_as(r, tokens[r], base, work, seconds, seed)]
         if failed:
             server_log.flush()
-            log(f"failed as {', '.join(failed)}; the server's log ends:")
-            sys.stdout.write("".join((work / "server.log").read_text().splitlines(True)[-80:]))
+            log(f"failed as {', '.join(failed)}; the server's errors (4xx lines left out):")
+            lines = (work / "server.log").read_text().splitlines(True)
+            errors = [line for line in lines if not CLIENT_ERROR_LINE.match(line)]
+            sys.stdout.write("".join(errors[-120:]))
             return 1
         log("no server error and no response outside the schema")
         return 0
