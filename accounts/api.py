@@ -77,22 +77,6 @@ class MeViewSet(TenantScopedViewSet):
         return Response(MeSerializer(self.membership).data)
 
 
-class MyMembershipSerializer(serializers.Serializer):
-    tenant = serializers.CharField(source="tenant.slug", help_text="The helpdesk's slug.")
-    name = serializers.CharField(source="tenant.name", help_text="The helpdesk's name.")
-    role = serializers.CharField(source="role.key")
-    status = serializers.ChoiceField(choices=Membership.Status.choices)
-
-
-class MyMembershipsView(APIView):
-    """The caller's helpdesks (no tenant in the path): how a client learns their slugs."""
-
-    @extend_schema(responses=MyMembershipSerializer(many=True))
-    def get(self, request):
-        memberships = Membership.objects.held_by(request.user)
-        return Response(MyMembershipSerializer(memberships, many=True).data)
-
-
 # --- People: sign-up, joining rules, approvals, invitations, directory, roles, audit -------
 
 

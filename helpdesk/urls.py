@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
-from accounts.api import MyMembershipsView
+from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
 from helpdesk.docs import ApiDocsView
