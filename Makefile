@@ -16,11 +16,12 @@ BUILD_ENV := SECRET_KEY="$${SECRET_KEY:-build-only-not-a-secret}"
 # Browsers come from Debian (/usr/bin/chromium); Playwright must never download its own.
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD := 1
 
-.PHONY: help venv run test lint fmt migrations-check bench chromium services messages
+.PHONY: help venv run test fuzz lint fmt migrations-check bench chromium services messages
 
 help:
 	@echo "make run               demo on http://127.0.0.1:8000 (SQLite, in-process Celery)"
 	@echo "make test [ARGS=...]   full suite on PostgreSQL + Redis + headless Chromium"
+	@echo "make fuzz              schemathesis over the served API as admin, agent and customer"
 	@echo "make lint | fmt | migrations-check | bench"
 
 $(PY):
@@ -64,6 +65,12 @@ test: $(STAMP) chromium services messages
 	@rc=0; $(VENV)/bin/pytest $(ARGS) || rc=$$?; \
 	if [ $$rc -eq 5 ]; then echo "make test: pytest collected no tests (exit 5): failing" >&2; fi; \
 	exit $$rc
+
+# The API fuzzed (scripts/fuzz_api.py): a throwaway database on DATABASE_URL's server, a
+# fixed seed (FUZZ_SEED) and FUZZ_SECONDS per role; any 5xx or off-schema answer fails.
+fuzz: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
+fuzz: $(STAMP) services
+	$(PY) scripts/fuzz_api.py
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

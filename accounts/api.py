@@ -13,6 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from helpdesk.api import TenantScopedViewSet, no_such_helpdesk
+from helpdesk.params import MAX_INTEGER, object_id
 from helpdesk.throttles import ScopedThrottle
 
 from .access import Decision, Refused, decide, ensure, permissions_of
@@ -71,8 +72,8 @@ class MeViewSet(TenantScopedViewSet):
     def _active_member(self):
         return Decision(True)  # pending members may still ask who they are
 
-    @extend_schema(responses=MeSerializer)
-    def list(self, request, *args, **kwargs):
+    # "retrieve", not "list": one object, so the schema does not call it a paginated list.
+    def retrieve(self, request, *args, **kwargs):
         return Response(MeSerializer(self.membership).data)
 
 
@@ -220,7 +221,7 @@ class VerifyView(APIView):
 class JoiningRuleSerializer(serializers.ModelSerializer):
     role = RoleKeyField()
     organization = OrganizationField(allow_null=True, required=False)
-    position = serializers.IntegerField(min_value=0, required=False)
+    position = serializers.IntegerField(min_value=0, max_value=MAX_INTEGER, required=False)
 
     class Meta:
         model = JoiningRule
@@ -300,7 +301,7 @@ class ApprovalSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(source="user.email", read_only=True)
     name = serializers.CharField(source="user.name", read_only=True)
     role = serializers.CharField(source="role.key", read_only=True)
-    organization = serializers.PrimaryKeyRelatedField(read_only=True)
+    organization = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     requested_at = serializers.DateTimeField(source="joined_at", read_only=True)
     status = serializers.CharField(read_only=True, help_text="pending, active or deactivated")
 
@@ -631,23 +632,23 @@ class ExplainViewSet(TenantScopedViewSet):
     )
     def list(self, request, *args, **kwargs):
         params = request.query_params
-        user_id, action_name = params.get("user", ""), params.get("action", "")
-        if not user_id.isdigit():
+        user_id, action_name = object_id(params.get("user")), params.get("action", "")
+        if user_id is None:
             raise ValidationError({"user": [_("Give the id of a person of this helpdesk.")]})
         if action_name not in ACTIONS:
             raise ValidationError({"action": [_("Give one of the helpdesk's actions.")]})
-        if int(user_id) != request.user.pk:
+        if user_id != request.user.pk:
             ensure(self.membership, "manage_people")  # only admins ask about someone else
-        member = get_object_or_404(self.get_queryset(), user_id=int(user_id))
+        member = get_object_or_404(self.get_queryset(), user_id=user_id)
         ticket = None
         if params.get("ticket"):
             from tickets.models import Ticket  # the ticket rule is tickets' own part of decide()
 
-            ticket_id = params["ticket"]
-            if not ticket_id.isdigit():
+            ticket_id = object_id(params["ticket"])
+            if ticket_id is None:
                 raise ValidationError({"ticket": [_("Give a ticket's id.")]})
             ticket = get_object_or_404(
-                Ticket.objects.for_tenant(self.tenant).select_related("queue"), pk=int(ticket_id)
+                Ticket.objects.for_tenant(self.tenant).select_related("queue"), pk=ticket_id
             )
         what = self._given(params)
         if what:
@@ -672,11 +673,10 @@ class ExplainViewSet(TenantScopedViewSet):
         if params.get("queue"):
             from tickets.models import Queue  # queues are tickets' own
 
-            if not params["queue"].isdigit():
+            queue_id = object_id(params["queue"])
+            if queue_id is None:
                 raise ValidationError({"queue": [_("Give a queue's id.")]})
-            what["queue"] = get_object_or_404(
-                Queue.objects.for_tenant(self.tenant), pk=int(params["queue"])
-            )
+            what["queue"] = get_object_or_404(Queue.objects.for_tenant(self.tenant), pk=queue_id)
         return what
 
 
@@ -702,20 +702,28 @@ class AuditEntrySerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+def _day(text: str):
+    """A date from YYYY-MM-DD, or None: parse_date raises on a well-formed impossible day."""
+    try:
+        return parse_date(text)
+    except ValueError:
+        return None
+
+
 def audit_entries(tenant, params):
     """The audit log of a tenant, filtered by action (prefix), actor (id or e-mail) and dates."""
     entries = AuditEntry.objects.for_tenant(tenant).select_related("actor")
     if params.get("action"):
         entries = entries.filter(action__startswith=params["action"])
     actor = (params.get("actor") or "").strip()
-    if actor.isdigit():
-        entries = entries.filter(actor_id=int(actor))
+    if object_id(actor):
+        entries = entries.filter(actor_id=object_id(actor))
     elif actor:
         entries = entries.filter(Q(actor__email__iexact=actor) | Q(actor__name__icontains=actor))
     for name, lookup in (("from", "created_at__date__gte"), ("to", "created_at__date__lte")):
         value = params.get(name)
         if value:
-            day = parse_date(value) if isinstance(value, str) else value
+            day = _day(value) if isinstance(value, str) else value
             if day is None:
                 raise DjangoValidationError({name: [_("Enter a date as YYYY-MM-DD.")]})
             entries = entries.filter(**{lookup: day})

@@ -4,7 +4,7 @@ from . import api
 
 rules = api.JoiningRuleViewSet
 urlpatterns = [
-    path("me/", api.MeViewSet.as_view({"get": "list"}), name="api-me"),
+    path("me/", api.MeViewSet.as_view({"get": "retrieve"}), name="api-me"),
     path("register/", api.RegisterView.as_view(), name="api-register"),
     path("verify/", api.VerifyView.as_view(), name="api-verify"),
     path(

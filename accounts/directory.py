@@ -10,6 +10,8 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
+from helpdesk.params import object_id
+
 from .models import Membership, Tenant
 
 SORTS = {
@@ -64,8 +66,8 @@ def directory(
         people = people.filter(status=status)
     if organization == "none":
         people = people.filter(organization__isnull=True)
-    elif organization.isdigit():
-        people = people.filter(organization_id=int(organization))
+    elif object_id(organization):
+        people = people.filter(organization_id=object_id(organization))
     descending = sort.startswith("-")
     key = SORTS.get(sort.lstrip("-"), SORTS["name"])
     if isinstance(key, str):

@@ -168,6 +168,11 @@ class MembershipQuerySet(TenantQuerySet):
     def admins(self):
         return self.active().filter(role__key="admin")
 
+    def held_by(self, user):
+        """A person's memberships in every helpdesk: the one read not scoped to a tenant, for
+        the caller's own list (GET /api/v1/me/)."""
+        return self.filter(user=user).select_related("tenant", "role").order_by("tenant__slug")
+
 
 class Membership(TenantOwned):
     """A user's place in one tenant: their role, organization and standing."""

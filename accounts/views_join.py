@@ -12,6 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from helpdesk.params import whole_number
+
 from .access import Decision, action_label, decide, permissions_of
 from .actions import ACTIONS
 from .forms import AcceptInvitationForm, ExplainForm, SignUpForm, registration_throttled
@@ -292,7 +294,8 @@ def ask_for_access(request, slug):
         return render_refusal(
             request, Decision(False, [_("Say which action you would like to be allowed.")]), 400
         )
-    ticket = _ticket_by_number(request.tenant, int(number)) if number.isdigit() else None
+    number = whole_number(number, low=1)
+    ticket = _ticket_by_number(request.tenant, number) if number else None
     decision = decide(request.membership, action_name, ticket)
     if decision.allowed:
         messages.info(request, _("You are already allowed to do this."))

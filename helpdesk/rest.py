@@ -3,15 +3,17 @@
 Kept apart from helpdesk.api so that DRF can import these while it is itself being imported.
 """
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import pagination
-from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.exceptions import NotFound, ParseError, ValidationError
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.access import Refused
 from accounts.services import NotPermitted
+from helpdesk.params import page_number
 
 
 class PageNumberPagination(pagination.PageNumberPagination):
@@ -37,8 +39,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
         raw = request.query_params.get(self.page_query_param) or "1"
         if raw in self.last_page_strings:
             raw = str(max(1, -(-self._count(queryset) // size)))
-        number = int(raw) if raw.isdigit() and len(raw) < 10 else 0
-        if number < 1:
+        number = page_number(raw, size=size)
+        if number is None:
             raise NotFound(self.invalid_page_message)
         start = (number - 1) * size
         rows = list(queryset[start : start + size + 1])
@@ -88,7 +90,8 @@ class PageNumberPagination(pagination.PageNumberPagination):
 
 
 def exception_handler(exc, context):
-    """DRF's handler, plus our refusals (403 with reasons) and model validation (400)."""
+    """DRF's handler, plus our refusals (403 with reasons), model validation (400) and
+    requests Django itself finds malformed (too many fields or files): JSON, not its HTML 400."""
     if isinstance(exc, Refused):
         return Response(
             {"detail": " ".join(exc.decision.reasons), "reasons": exc.decision.reasons},
@@ -101,4 +104,6 @@ def exception_handler(exc, context):
         exc = ValidationError(
             exc.message_dict if hasattr(exc, "error_dict") else {"detail": exc.messages}
         )
+    if isinstance(exc, SuspiciousOperation):
+        exc = ParseError(str(exc) or None)
     return drf_exception_handler(exc, context)

@@ -1,5 +1,6 @@
 """Settings for the helpdesk: one file, varied only by environment variables (see .env.example)."""
 
+import tempfile
 from pathlib import Path
 
 import environ
@@ -48,6 +49,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.TenantMiddleware",
+    "helpdesk.middleware.RefuseNulMiddleware",  # last: its 400 page has the request's user
 ]
 
 # The benchmark counts SQL per request (X-Queries header); never on unless asked for.
@@ -190,6 +192,13 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Where `celery beat` keeps its last-run times: outside the working tree (a deploy may make it
+# read-only, and the files must never be committed).
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME",
+    default=str(Path(tempfile.gettempdir()) / "helpdesk-celerybeat-schedule"),
+)
+
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("he", _("Hebrew"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
@@ -250,6 +259,11 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "helpdesk.rest.PageNumberPagination",
+    "DEFAULT_PARSER_CLASSES": [
+        "helpdesk.parsers.JSONObjectParser",  # an object, no NUL: else 400, not a 500
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "EXCEPTION_HANDLER": "helpdesk.rest.exception_handler",

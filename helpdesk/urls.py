@@ -1,8 +1,11 @@
 from django.contrib import admin
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.urls import include, path
+from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
+from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
 from helpdesk.docs import ApiDocsView
@@ -22,6 +25,7 @@ urlpatterns = [
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/tokens/", ApiTokenListView.as_view(), name="api-tokens"),
     path("api/v1/auth/tokens/<int:pk>/", ApiTokenDetailView.as_view(), name="api-token-revoke"),
+    path("api/v1/me/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(
         "api/v1/docs/",
@@ -33,7 +37,10 @@ urlpatterns = [
 
 
 def not_found(request, exception):
-    """The 404 page, without the helpdesk of the URL: an outsider must not learn its name."""
+    """The 404 page, without the helpdesk of the URL: an outsider must not learn its name.
+    Under /api/ a URL that matches no route answers JSON, as the API's own 404s do."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": _("Not found.")}, status=404)
     return render(request, "404.html", {"tenant": None, "membership": None}, status=404)
 
 

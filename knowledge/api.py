@@ -33,7 +33,9 @@ from .services import KnowledgeError
 
 
 class ArticleSerializer(serializers.ModelSerializer):
-    category = serializers.CharField(source="category.name", default=None, read_only=True)
+    category = serializers.CharField(
+        source="category.name", default=None, read_only=True, allow_null=True
+    )
     owner = serializers.EmailField(source="owner.email", default=None, read_only=True)
     roles = serializers.SerializerMethodField()
     url = serializers.SerializerMethodField()

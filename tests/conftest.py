@@ -8,6 +8,8 @@ globex: mallory (admin of globex), with her own queue and ticket.
 import uuid
 
 import pytest
+from django.conf import settings
+from django.db import connection
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization
@@ -20,6 +22,46 @@ def own_rate_limits(monkeypatch):
     """Each test starts with unused sign-in limits and API throttles: every test client
     comes from 127.0.0.1, and the counters would otherwise run on from test to test."""
     monkeypatch.setattr("helpdesk.throttles.NAMESPACE", f"limits-{uuid.uuid4().hex[:12]}")
+
+
+def forget_cached() -> None:
+    """Delete this run's cache keys, and only them (never FLUSHDB: others share the Redis)."""
+    cache = settings.CACHES["default"]
+    if not cache["BACKEND"].endswith("RedisCache"):
+        from django.core.cache import cache as local
+
+        local.clear()  # this process's own memory
+        return
+    import redis
+
+    client = redis.Redis.from_url(cache["LOCATION"])
+    try:
+        keys = list(client.scan_iter(match=f"{cache['KEY_PREFIX']}:*", count=1000))
+        for start in range(0, len(keys), 1000):
+            client.delete(*keys[start : start + 1000])
+    finally:
+        client.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def cache_keys_of_this_run():
+    """Some keys never expire (helpdesk.versions): the run removes what it wrote."""
+    yield
+    forget_cached()
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database, dropped at the end even when a worker or live-server
+    thread still holds a connection ("being accessed by other users" left it behind)."""
+    yield
+    with django_db_blocker.unblock():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                    " WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                )
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ real worker on the Redis broker.
 """
 
 import os
+import uuid
 
 os.environ.setdefault("SECRET_KEY", "test-secret-not-for-production")
 os.environ.setdefault("DEBUG", "0")
@@ -25,14 +26,16 @@ STORAGES = {
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-# Each test run uses its own cache keys, so throttles never leak between runs.
+# Each test run uses its own cache keys, so throttles never leak between runs, and the run
+# deletes exactly these at its end (tests/conftest.py): the Redis database may be shared.
+CACHE_KEY_PREFIX = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 CACHES = {
     "default": {
         "BACKEND": "helpdesk.cache.KeptClientRedisCache"  # the production backend
         if REDIS_URL
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": REDIS_URL,
-        "KEY_PREFIX": f"test-{os.getpid()}",
+        "KEY_PREFIX": CACHE_KEY_PREFIX,
     }
 }
 # Static files come from the app folders (no collectstatic in tests).

@@ -9,6 +9,7 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
+from helpdesk.params import object_id
 
 from .models import Comment, NotificationTemplate, Queue, Ticket
 from .services import upload_refusals
@@ -208,8 +209,8 @@ class OrganizationField(forms.ModelChoiceField):
         if not getattr(self, "typed", False) or value in self.empty_values:
             return super().to_python(value)
         text = str(value).strip()
-        is_id = text.isdigit() and len(text) < 19  # a bigint, not an overflowing number
-        found = self.queryset.filter(pk=int(text)).first() if is_id else None
+        pk = object_id(text)
+        found = self.queryset.filter(pk=pk).first() if pk else None
         found = found or self.queryset.filter(name__iexact=text).first()
         if found is None:
             raise forms.ValidationError(
@@ -222,10 +223,8 @@ class OrganizationField(forms.ModelChoiceField):
             return super().prepare_value(value)
         if isinstance(value, Organization):
             return value.name
-        if isinstance(value, int) or (
-            isinstance(value, str) and value.isdigit() and len(value) < 19
-        ):
-            found = self.queryset.filter(pk=int(value)).first()
+        if object_id(value):
+            found = self.queryset.filter(pk=object_id(value)).first()
             return found.name if found else value
         return value
 

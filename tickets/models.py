@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+import re
+import uuid
 from functools import cache
+from pathlib import PurePath
 from typing import ClassVar
 
 from django.conf import settings
@@ -468,7 +471,12 @@ class Rating(TenantOwned):
 
 
 def attachment_path(instance, filename):
-    return f"attachments/{instance.tenant_id}/{instance.ticket_id}/{filename}"
+    """A generated name: the uploader's (kept in ``filename`` for display and downloads) may be
+    longer than a file system allows (255 bytes: 96 CJK characters) or hold anything at all."""
+    suffix = PurePath(filename).suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,10}", suffix):
+        suffix = ""
+    return f"attachments/{instance.tenant_id}/{instance.ticket_id}/{uuid.uuid4().hex}{suffix}"
 
 
 class AttachmentQuerySet(TenantQuerySet):

@@ -6,9 +6,12 @@ from dataclasses import dataclass
 from datetime import datetime, time
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from accounts.models import Membership
+from helpdesk.params import object_id, page_number, whole_number
 
 from .forms import SORTS
 from .models import Ticket, granted_queue_ids, works_every_queue
@@ -56,8 +59,8 @@ def workspace_tickets(member: Membership, data: dict):
         tickets = tickets.filter(assignee_id=member.user_id)
     elif assignee == "none":
         tickets = tickets.filter(assignee__isnull=True)
-    elif assignee and assignee.isdigit():
-        tickets = tickets.filter(assignee_id=int(assignee))
+    elif object_id(assignee):
+        tickets = tickets.filter(assignee_id=object_id(assignee))
     if data.get("requester"):
         text = data["requester"].strip()
         tickets = tickets.filter(
@@ -98,14 +101,10 @@ class Page:
 
 def cheap_page(queryset, page: str | int | None, size: str | int | None) -> Page:
     """One page and whether another follows, by fetching one row more: no COUNT(*)."""
-    try:
-        number = max(1, int(page or 1))
-    except ValueError:
-        number = 1
-    try:
-        size = min(MAX_PAGE_SIZE, max(1, int(size or DEFAULT_PAGE_SIZE)))
-    except ValueError:
-        size = DEFAULT_PAGE_SIZE
+    size = min(MAX_PAGE_SIZE, whole_number(size, low=1) or DEFAULT_PAGE_SIZE)
+    number = page_number(page or "1", size=size)
+    if number is None:
+        raise Http404(_("There is no such page."))  # not a page number, or past any OFFSET
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
     return Page(rows=rows[:size], number=number, size=size, has_next=len(rows) > size)

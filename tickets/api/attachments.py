@@ -237,8 +237,9 @@ class TicketAttachmentsMixin:
 
     @extend_schema(
         responses={
-            (200, "application/octet-stream"): OpenApiResponse(
-                OpenApiTypes.BINARY, description="The file, as a download."
+            # Served with the type it was uploaded with (image/png, application/pdf, ...).
+            (200, "*/*"): OpenApiResponse(
+                OpenApiTypes.BINARY, description="The file, as a download, in its own type."
             )
         }
     )

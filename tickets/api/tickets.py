@@ -309,6 +309,13 @@ class TicketViewSet(
         member = self.membership
         tags = member.is_staff and data.get("tag_names")
         assignee = member.is_staff and data.get("assignee")
+        # Every check before the first write: a refused request leaves no ticket behind, so a
+        # retry cannot duplicate it. The draft is the ticket as it will be opened.
+        draft = Ticket(tenant=self.tenant, queue=data.get("queue"), requester=self.request.user)
+        if tags:
+            ensure(member, "change_ticket_status", draft)
+        if assignee:
+            ensure(member, "assign_ticket", draft)
         with transaction.atomic():
             ticket = open_ticket(
                 tenant=self.tenant,
@@ -324,7 +331,6 @@ class TicketViewSet(
             if tags:
                 set_tags(ticket=ticket, names=data["tag_names"], by=self.request.user)
             if assignee:
-                ensure(member, "assign_ticket", ticket)
                 assign_ticket(ticket=ticket, assignee=data["assignee"], by=self.request.user)
         serializer.instance = ticket
         return ticket, bool(tags or assignee)
