@@ -14,18 +14,18 @@ urlpatterns = [
     ),
     path("joining-rules/test/", rules.as_view({"get": "test"}), name="api-joining-rules-test"),
     path(
-        "joining-rules/<int:pk>/",
+        "joining-rules/<id:pk>/",
         rules.as_view({"get": "retrieve", "patch": "partial_update", "delete": "destroy"}),
         name="api-joining-rule",
     ),
     path("approvals/", api.ApprovalViewSet.as_view({"get": "list"}), name="api-approvals"),
     path(
-        "approvals/<int:pk>/approve/",
+        "approvals/<id:pk>/approve/",
         api.ApprovalViewSet.as_view({"post": "approve"}),
         name="api-approval-approve",
     ),
     path(
-        "approvals/<int:pk>/reject/",
+        "approvals/<id:pk>/reject/",
         api.ApprovalViewSet.as_view({"post": "reject"}),
         name="api-approval-reject",
     ),
@@ -41,7 +41,7 @@ urlpatterns = [
     ),
     path("users/", api.UserViewSet.as_view({"get": "list"}), name="api-users"),
     path(
-        "users/<int:pk>/",
+        "users/<id:pk>/",
         api.UserViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
         name="api-user",
     ),
@@ -50,7 +50,7 @@ urlpatterns = [
         api.RoleViewSet.as_view({"get": "list", "post": "create"}),
         name="api-roles",
     ),
-    path("roles/<int:pk>/", api.RoleViewSet.as_view({"get": "retrieve"}), name="api-role"),
+    path("roles/<id:pk>/", api.RoleViewSet.as_view({"get": "retrieve"}), name="api-role"),
     path("access/explain/", api.ExplainViewSet.as_view({"get": "list"}), name="api-explain"),
     path("audit-log/", api.AuditLogViewSet.as_view({"get": "list"}), name="api-audit-log"),
 ]

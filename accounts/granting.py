@@ -22,6 +22,7 @@ from .actions import ACTIONS, SCOPE_ALL, SCOPE_OWN, SCOPE_QUEUES
 from .models import Membership, Role, Tenant, User
 
 SCOPE_RANK = {SCOPE_OWN: 0, SCOPE_QUEUES: 1, SCOPE_ALL: 2}
+_NOT_GIVEN = object()  # ``organization=None`` means "out of every organization"
 # Completes "sees ..." in refusals.
 SCOPE_WORDS = {
     SCOPE_OWN: gettext_lazy("only their own requests"),
@@ -64,8 +65,10 @@ def may_grant(
     scope: str | None = None,
     over: Role | None = None,
     target: Membership | None = None,
+    organization=_NOT_GIVEN,
     queue=None,
     expires_at=None,
+    queue_taken=None,
     every_queue: bool = False,
 ) -> Decision:
     """May ``member`` give this power, and why (not)?
@@ -75,8 +78,12 @@ def may_grant(
       already hold, active, gives nothing; a person who holds more than ``member`` is changed
       (role or standing) by no one below them.
     - ``permissions`` / ``scope``: a role is made with these, or ``over`` (an existing role) is
-      edited to them; for an edit only what it gains counts.
+      edited to them. An edit changes everyone who holds the role, so only someone who holds
+      all it holds may edit it, and a built-in role is edited by admins only.
+    - ``organization``: someone is put in an organization (or out of one, None): its members
+      may see its requests, so only someone who sees every ticket, or who is in it, gives it.
     - ``queue`` (and ``expires_at``, None for no end): someone is let work a queue.
+    - ``queue_taken``: someone is taken off a queue, or the queue itself is changed.
     - ``every_queue``: every agent is let work every queue (a setting of the helpdesk).
     """
     if member is None:
@@ -107,6 +114,10 @@ def may_grant(
     gained = set(permissions or [])
     scope_before = None
     if over is not None:
+        if (permissions is not None and set(permissions) != set(over.permissions)) or (
+            scope is not None and scope != over.scope
+        ):
+            reasons.extend(_role_edit_refusals(member, over))  # a rename changes no power
         gained -= set(over.permissions)
         scope_before = over.scope
         if over.pk == mine.pk and gained:
@@ -129,8 +140,12 @@ def may_grant(
             _("Your role, %(role)s, sees %(mine)s, so you can't give a role that sees %(given)s.")
             % {"role": mine, "mine": SCOPE_WORDS[mine.scope], "given": SCOPE_WORDS[scope]}
         )
+    if organization is not _NOT_GIVEN:
+        reasons.extend(_organization_refusals(member, organization, target))
     if queue is not None:
         reasons.extend(_queue_refusals(member, queue, expires_at))
+    if queue_taken is not None:
+        reasons.extend(_queue_refusals(member, queue_taken, None, taking=True))
     if every_queue and mine.scope != SCOPE_ALL:
         reasons.append(
             _("Your role, %(role)s, sees %(mine)s, so you can't let agents work every queue.")
@@ -141,7 +156,37 @@ def may_grant(
     return Decision(True, [_("You hold everything you are giving.")])
 
 
-def _queue_refusals(member: Membership, queue, expires_at) -> list[str]:
+def _role_edit_refusals(member: Membership, role: Role) -> list[str]:
+    if role.is_builtin and not member.is_admin:
+        return [_("Only admins can change the built-in roles.")]
+    if not _holds_all_of(member, Membership(role=role)):
+        return [
+            _(
+                "The role %(other)s holds more than your role, %(role)s, allows: only someone "
+                "who holds everything it holds can change it."
+            )
+            % {"other": role, "role": member.role}
+        ]
+    return []
+
+
+def _organization_refusals(member: Membership, organization, target) -> list[str]:
+    current = target.organization_id if target is not None else None
+    given = organization.pk if organization is not None else None
+    if given is None or given == current or member.role.scope == SCOPE_ALL:
+        return []  # taking someone out of an organization gives them nothing
+    if given == member.organization_id:
+        return []  # they see its requests themselves
+    return [
+        _(
+            "Your role, %(role)s, does not see every ticket, so you can't put anyone in "
+            "%(org)s: its members may see its requests."
+        )
+        % {"role": member.role, "org": organization.name}
+    ]
+
+
+def _queue_refusals(member: Membership, queue, expires_at, *, taking=False) -> list[str]:
     role = member.role
     if role.scope == SCOPE_ALL:
         return []
@@ -151,11 +196,18 @@ def _queue_refusals(member: Membership, queue, expires_at) -> list[str]:
             % {"role": role, "queue": queue.name}
         ]
     works, until = _queue_rule(member, queue) if _queue_rule else (False, None)
+    if not works and taking:
+        return [
+            _("You don't work the %(queue)s queue, so you can't change who works it.")
+            % {"queue": queue.name}
+        ]
     if not works:
         return [
             _("You don't work the %(queue)s queue, so you can't let others work it.")
             % {"queue": queue.name}
         ]
+    if taking:
+        return []
     if until is not None and (expires_at is None or expires_at > until):
         return [
             _(

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import unicodedata
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
@@ -43,6 +44,12 @@ class Tenant(models.Model):
             return ZoneInfo("UTC")
 
 
+def normal_address(email: str | None) -> str:
+    """An e-mail address as we compare it: look-alike letters folded (a full-width "ｍ" is
+    the "m" the mail is delivered to), spaces trimmed, lower-cased."""
+    return unicodedata.normalize("NFKC", email or "").strip().lower()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -51,7 +58,7 @@ class UserManager(BaseUserManager):
         return self.get(email__iexact=username)
 
     def create_user(self, email, password=None, **extra):
-        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user = self.model(email=normal_address(email), **extra)
         user.set_password(password)
         user.save(using=self._db)
         return user

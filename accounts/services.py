@@ -34,6 +34,7 @@ from .models import (
     Role,
     Tenant,
     User,
+    normal_address,
 )
 
 INVITATION_DAYS = 7
@@ -205,7 +206,7 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
     the dry run (page and API) shows and the sign-up makes: an address that is not valid or
     comes from a throw-away provider is refused, an open invitation is the way in for its
     address, else the first matching rule decides."""
-    email = (email or "").strip().lower()
+    email = normal_address(email)
     try:
         validate_email(email)
     except ValidationError:
@@ -259,7 +260,7 @@ def accepts_sign_ups(tenant: Tenant) -> bool:
 
 def check_address(email: str) -> str:
     """A well-formed address from a real provider, lower-cased; else a 400 on ``email``."""
-    email = (email or "").strip().lower()
+    email = normal_address(email)
     try:
         validate_email(email)
     except ValidationError:
@@ -400,7 +401,7 @@ def invite(
     way in.
     """
     email = check_address(email)
-    check_grant(tenant=tenant, by=by, role=role)
+    check_grant(tenant=tenant, by=by, role=role, organization=organization)
     member = Membership.objects.for_tenant(tenant).filter(user__email__iexact=email).first()
     if member is not None and member.status != Membership.Status.PENDING:
         raise ValidationError({"email": [_("This person already belongs to this helpdesk.")]})
@@ -661,7 +662,9 @@ def _clean_rule(fields: dict) -> dict:
 @transaction.atomic
 def add_joining_rule(*, tenant: Tenant, by: User, **fields) -> JoiningRule:
     fields = _clean_rule(fields)
-    check_grant(tenant=tenant, by=by, role=fields.get("role"))
+    check_grant(
+        tenant=tenant, by=by, role=fields.get("role"), organization=fields.get("organization")
+    )
     if fields.get("position") is None:
         last = JoiningRule.objects.for_tenant(tenant).order_by("-position").first()
         fields["position"] = (last.position + 1) if last else 1
@@ -694,7 +697,12 @@ def change_joining_rule(*, rule: JoiningRule, by: User, **fields) -> JoiningRule
         {"kind": fields.get("kind", rule.kind), "pattern": fields.get("pattern", rule.pattern)}
     )
     fields.update(kind=merged["kind"], pattern=merged["pattern"])
-    check_grant(tenant=rule.tenant_id, by=by, role=fields.get("role", rule.role))
+    check_grant(
+        tenant=rule.tenant_id,
+        by=by,
+        role=fields.get("role", rule.role),
+        organization=fields.get("organization", rule.organization),
+    )
     for name, value in fields.items():
         setattr(rule, name, value)
     rule.save()
@@ -919,6 +927,11 @@ def change_membership(
         )
     elif status is not _UNSET and status != membership.status:
         check_grant(tenant=tenant, by=by, target=membership)
+    moved = organization is not _UNSET and (
+        (organization.pk if organization else None) != membership.organization_id
+    )
+    if moved:
+        check_grant(tenant=tenant, by=by, target=membership, organization=organization)
     if role is not _UNSET and role.pk != membership.role_id:
         before = membership.role.key
         membership.role = role
@@ -931,10 +944,7 @@ def change_membership(
             before={"role": before},
             after={"role": role.key},
         )
-    if (
-        organization is not _UNSET
-        and (organization.pk if organization else None) != membership.organization_id
-    ):
+    if moved:
         before = membership.organization.name if membership.organization else None
         membership.organization = organization
         membership.save(update_fields=["organization"])

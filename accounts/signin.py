@@ -29,6 +29,8 @@ from helpdesk import throttles
 from helpdesk.client import client_ip
 from helpdesk.throttles import hit
 
+from .models import normal_address
+
 KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long an address stays "signed in from before"
 
 
@@ -49,9 +51,9 @@ def _digest(*parts: str) -> str:
 
 
 def _keys(email: str, address: str) -> dict[str, str]:
-    account = _digest(email.strip().lower())
+    account = _digest(normal_address(email))
     client = _digest("", address)
-    pair = _digest(email.strip().lower(), address)
+    pair = _digest(normal_address(email), address)
     prefix = f"{throttles.NAMESPACE}:signin"
     return {
         "pair": f"{prefix}:fail:pair:{pair}",
@@ -124,7 +126,7 @@ def password_reset_refusal(request, email: str) -> str | None:
     client = f"password-reset:client:{client_ip(request)}"
     if not hit(client, settings.PASSWORD_RESET_CLIENT_RATE)[0]:
         return "client"
-    mailbox = f"password-reset:email:{_digest(email.strip().lower())}"
+    mailbox = f"password-reset:email:{_digest(normal_address(email))}"
     if not hit(mailbox, settings.PASSWORD_RESET_RATE)[0]:
         return "email"
     return None

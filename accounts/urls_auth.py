@@ -41,7 +41,7 @@ urlpatterns = [
     ),
     path("accounts/tokens/", views_tokens.api_tokens, name="api_tokens"),
     path(
-        "accounts/tokens/<int:token_id>/revoke/",
+        "accounts/tokens/<id:token_id>/revoke/",
         views_tokens.api_token_revoke,
         name="api_token_revoke",
     ),

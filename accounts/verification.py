@@ -75,6 +75,8 @@ def sign_up(*, tenant: Tenant, email: str, name: str, password: str) -> SignUp:
         validate_password(password, User(email=email, name=name))
     except ValidationError as error:
         raise ValidationError({"password": error.messages}) from None
+    # Hashed whoever owns the address: the answer's timing must not tell either.
+    hashed = make_password(password)
     existing = User.objects.filter(email__iexact=email).first()
     if existing is not None:
         signup = SignUp.objects.create(
@@ -86,7 +88,7 @@ def sign_up(*, tenant: Tenant, email: str, name: str, password: str) -> SignUp:
             kind=SignUp.Kind.NEW,
             email=email,
             name=name.strip(),
-            password=make_password(password),
+            password=hashed,
         )
     send_again(signup=signup)
     return signup

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
+import helpdesk.converters  # noqa: F401 (registers <id:...> before any pattern is read)
 from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
@@ -24,7 +25,7 @@ urlpatterns = [
     *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/tokens/", ApiTokenListView.as_view(), name="api-tokens"),
-    path("api/v1/auth/tokens/<int:pk>/", ApiTokenDetailView.as_view(), name="api-token-revoke"),
+    path("api/v1/auth/tokens/<id:pk>/", ApiTokenDetailView.as_view(), name="api-token-revoke"),
     path("api/v1/me/", MyMembershipsView.as_view(), name="api-my-memberships"),
     path("api/v1/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path(

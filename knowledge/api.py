@@ -112,7 +112,7 @@ class ArticleInput(serializers.Serializer):
 class ArticleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Articles the caller may read (the audience rule); writers create and change them."""
 
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     serializer_class = ArticleSerializer
     action_permissions = {
         "create": "manage_articles",
@@ -297,7 +297,7 @@ class ReaderSerializer(serializers.Serializer):
 class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, TenantScopedViewSet):
     """Announcements for the caller (publishers see all of them), and who has read them."""
 
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     serializer_class = AnnouncementSerializer
     action_permissions = {
         "create": "publish_announcements",
@@ -405,7 +405,7 @@ class IdeaViewSet(
 ):
     """The ideas box: every member suggests and votes; admins answer."""
 
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     serializer_class = IdeaSerializer
     action_permissions = {"answer": "answer_ideas"}
 

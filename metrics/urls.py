@@ -11,7 +11,7 @@ urlpatterns = [
     path("metrics/export.csv", views.export, name="export"),
     path("metrics/definitions/", views.definitions, name="definitions"),
     path("metrics/people/", views.people_directory, name="people"),
-    path("metrics/people/<int:user_id>/", views.person, name="person"),
+    path("metrics/people/<id:user_id>/", views.person, name="person"),
     path("metrics/me/", views.me, name="me"),
     path("metrics/subscriptions/", views.subscriptions, name="subscriptions"),
 ]

@@ -4,7 +4,7 @@ from rest_framework.routers import SimpleRouter
 
 from .api.tickets import QueueViewSet, TicketViewSet
 
-router = SimpleRouter(use_regex_path=False)  # path converters: <int:pk>
+router = SimpleRouter(use_regex_path=False)  # path converters: <id:pk>
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("queues", QueueViewSet, basename="queue")
 

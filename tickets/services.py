@@ -397,6 +397,7 @@ def grant_queue(*, queue: Queue, user: User, by: User | None, expires_at=None) -
 
 @transaction.atomic
 def revoke_queue(*, queue: Queue, user: User, by: User | None, reason: str = "revoked") -> bool:
+    check_grant(tenant=queue.tenant_id, by=by, queue_taken=queue)
     grant = QueueGrant.objects.filter(queue=queue, user=user).first()
     remove_perm("tickets.work_queue", user, queue)
     if grant is None:
@@ -557,6 +558,7 @@ def update_queue(
     agents: list[User] | None = None,
 ) -> Queue:
     """Rename or describe a queue, and set exactly which agents work it (through grants)."""
+    check_grant(tenant=queue.tenant_id, by=by, queue_taken=queue)
     before = {"name": queue.name, "description": queue.description, "is_public": queue.is_public}
     for field, value in [("name", name), ("description", description), ("is_public", is_public)]:
         if value is not None:

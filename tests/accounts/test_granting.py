@@ -19,7 +19,7 @@ from django.utils import timezone
 from accounts.access import decide
 from accounts.actions import ACTIONS
 from accounts.granting import may_grant
-from accounts.models import AuditEntry, Invitation, JoiningRule, Membership, Role
+from accounts.models import AuditEntry, Invitation, JoiningRule, Membership, Organization, Role
 from accounts.services import (
     NotPermitted,
     approve_registration,
@@ -30,7 +30,7 @@ from accounts.services import (
 )
 from tests.factories import make_member, make_queue, role
 from tickets.models import Queue, QueueGrant
-from tickets.services import grant_queue
+from tickets.services import grant_queue, revoke_queue, update_queue
 
 from .conftest import api_url, page_url
 
@@ -307,25 +307,115 @@ def test_no_one_adds_actions_to_the_role_they_hold(cast, giver_key):
         change_role_template(role=mine, by=giver.user, name="Renamed")
 
 
-def test_an_edit_counts_only_what_it_adds(cast):
-    """A lead may rename or narrow a role that holds more than the lead does."""
+def test_a_role_is_changed_only_by_someone_who_holds_all_it_holds(cast):
+    """An edit changes everyone who holds the role: narrowing the supervisors' role takes
+    power from them, widening the customers' gives it to every customer. A lead may rename
+    a role (that changes no power) but not narrow one that holds more than the lead does."""
     lead = cast.givers["lead"]
     supervisor = role(cast.tenant, "supervisor")
     change_role_template(role=supervisor, by=lead.user, name="Team lead")
     narrowed = [a for a in supervisor.permissions if a != "manage_articles"]
-    change_role_template(role=supervisor, by=lead.user, permissions=narrowed)
+    for change in ({"permissions": narrowed}, {"scope": "queues"}):
+        for giver in (lead, cast.givers["people-keeper"]):
+            with pytest.raises(NotPermitted) as refusal:
+                change_role_template(role=supervisor, by=giver.user, **change)
+            assert "Only admins can change the built-in roles." in refusal.value.reasons
+    supervisor.refresh_from_db()
+    assert "manage_articles" in supervisor.permissions and supervisor.scope == "all"
+    # A built-in role the giver holds all of is still the admins' to change.
+    customer = role(cast.tenant, "customer")
     with pytest.raises(NotPermitted):
         change_role_template(
-            role=supervisor, by=lead.user, permissions=[*narrowed, "manage_articles"]
+            role=customer, by=lead.user, permissions=[*customer.permissions, "view_people"]
         )
-    # Narrowing the scope (every ticket -> the queues they work) gives nothing either, even
-    # by someone who sees only their own requests.
+    # A custom role holding more than the giver: neither narrowed nor widened by them.
+    wide = Role.objects.create(
+        tenant=cast.tenant, key="wide", name="Wide", permissions=list(ACTIONS), scope="all"
+    )
+    with pytest.raises(NotPermitted) as refusal:
+        change_role_template(role=wide, by=lead.user, permissions=["view_ticket"])
+    assert any("holds more than your role" in r for r in refusal.value.reasons)
+    # One it holds all of, the lead may narrow, and widen within what the lead holds.
+    small = Role.objects.create(
+        tenant=cast.tenant, key="small", name="Small", permissions=["view_ticket"], scope="own"
+    )
+    change_role_template(role=small, by=lead.user, permissions=["view_ticket", "view_people"])
+    change_role_template(role=small, by=lead.user, permissions=[], scope="queues")
+    admin = cast.givers["admin"]
+    change_role_template(role=supervisor, by=admin.user, permissions=narrowed)
+
+
+def test_the_reported_page_edit_of_a_built_in_role_is_refused(client, cast):
+    """The outside report: a people-keeper posted the supervisors' role down to view_people."""
     keeper = cast.givers["people-keeper"]
-    change_role_template(role=supervisor, by=keeper.user, scope="queues")
+    supervisor = role(cast.tenant, "supervisor")
+    client.force_login(keeper.user)
+    before = audit_count(cast.tenant)
+    fields = {"name": "R2", "description": "", "scope": "own", "permissions": ["view_people"]}
+    client.post(page_url(f"roles/{supervisor.pk}/"), fields)
+    response = client.post(
+        page_url(f"roles/{supervisor.pk}/"),
+        {**fields, "confirm": "yes", "reviewed": "view_people|own"},
+    )
+    assert response.status_code < 500
+    supervisor.refresh_from_db()
+    assert supervisor.scope == "all" and "view_ticket" in supervisor.permissions
+    assert audit_count(cast.tenant) == before
+
+
+def test_no_one_moves_people_into_an_organization_whose_requests_they_cannot_see(api, cast):
+    """The outside report: a customer who manages people moved himself (and others) into
+    another organization and read its requests."""
+    other = Organization.objects.create(tenant=cast.tenant, name="Globex Co")
+    mine = Organization.objects.create(tenant=cast.tenant, name="Mine Co")
+    keeper = cast.givers["people-keeper"]
+    Membership.objects.filter(pk=keeper.pk).update(organization=mine)
+    api.force_authenticate(keeper.user)
+    before = audit_count(cast.tenant)
+    for who in (keeper, cast.target):
+        response = api.patch(
+            api_url(f"users/{who.user_id}/"), {"organization": other.pk}, format="json"
+        )
+        assert response.status_code == 403, response.content
+        assert any("Globex Co" in r for r in response.json()["reasons"])
+        assert Membership.objects.get(pk=who.pk).organization_id != other.pk
     with pytest.raises(NotPermitted):
-        change_role_template(role=supervisor, by=keeper.user, scope="all")
+        invite(
+            tenant=cast.tenant,
+            email="c7@acme.test",
+            role=cast.nothing,
+            by=keeper.user,
+            organization=other,
+        )
+    assert audit_count(cast.tenant) == before
+    # Into the keeper's own organization, or out of one, gives nothing they do not see.
+    ok = api.patch(
+        api_url(f"users/{cast.target.user_id}/"), {"organization": mine.pk}, format="json"
+    )
+    assert ok.status_code == 200, ok.content
+    # Someone who sees every ticket moves anyone anywhere.
+    api.force_authenticate(cast.givers["admin"].user)
+    moved = api.patch(
+        api_url(f"users/{cast.target.user_id}/"), {"organization": other.pk}, format="json"
+    )
+    assert moved.status_code == 200, moved.content
+
+
+def test_no_one_takes_others_off_a_queue_or_changes_a_queue_they_do_not_work(cast):
+    lead = cast.givers["lead"]  # works Billing only
+    grant_queue(queue=cast.secret, user=cast.worker.user, by=None)
     with pytest.raises(NotPermitted):
-        change_role_template(role=supervisor, by=lead.user, scope="all")
+        revoke_queue(queue=cast.secret, user=cast.worker.user, by=lead.user)
+    with pytest.raises(NotPermitted):
+        update_queue(queue=cast.secret, by=lead.user, name="Renamed")
+    with pytest.raises(NotPermitted):
+        update_queue(queue=cast.secret, by=lead.user, agents=[])
+    assert QueueGrant.objects.filter(queue=cast.secret, user=cast.worker.user).exists()
+    assert Queue.objects.get(pk=cast.secret.pk).name == "Secret"
+    # On the queue the lead works, both are the lead's to do.
+    grant_queue(queue=cast.billing, user=cast.worker.user, by=lead.user)
+    assert revoke_queue(queue=cast.billing, user=cast.worker.user, by=lead.user)
+    update_queue(queue=cast.billing, by=lead.user, name="Billing desk")
 
 
 # --- Invitations ----------------------------------------------------------------------------
@@ -479,7 +569,7 @@ def test_the_queue_api_refusal_is_a_403_with_reasons(api, cast):
     )
     assert response.status_code == 403
     assert response.json()["reasons"] == [
-        "You don't work the Secret queue, so you can't let others work it."
+        "You don't work the Secret queue, so you can't change who works it."
     ]
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.core import mail
 from django.test import override_settings
 
-from accounts.models import AuditEntry, JoiningRule, Membership, SignUp, User
+from accounts.models import AuditEntry, JoiningRule, Membership, SignUp, User, normal_address
 from accounts.services import add_joining_rule, invite, unreachable_rules
 from accounts.verification import make_token
 from tests.factories import PASSWORD, make_member, make_tenant, role
@@ -51,7 +51,7 @@ def sign_up(api, email, name="New Person", password=NEW_PASSWORD, slug="acme", *
 def link_token(email):
     """The token of the link the last sign-up of ``email`` was sent (tests read it from the
     row; tests/accounts/test_verification.py reads it from the mail)."""
-    return make_token(SignUp.objects.filter(email=email.lower()).latest("pk"))
+    return make_token(SignUp.objects.filter(email=normal_address(email)).latest("pk"))
 
 
 def follow_link(api, email, slug="acme"):

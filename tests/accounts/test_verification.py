@@ -232,3 +232,32 @@ def test_sign_ups_whose_links_can_no_longer_work_are_forgotten(api, acme, ada, s
         "done@example.com",
     }
     assert SignUp.objects.get(email="done@example.com").password == ""
+
+
+def test_a_look_alike_address_is_the_account_it_looks_like(
+    api, acme, ada, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    """A full-width letter is delivered to the plain address: it is the same mailbox, so it
+    is told it already has an account, and no second account is made for it."""
+    open_rule(acme, approval=False, by=ada.user)
+    look_alike = bob.user.email.replace("a", "\uff41", 1)
+    assert look_alike != bob.user.email
+    with django_capture_on_commit_callbacks(execute=True):
+        response = sign_up(api, look_alike)
+    assert response.status_code == 202 and response.json() == {"status": "unverified"}
+    assert SignUp.objects.get().kind == SignUp.Kind.EXISTING
+    assert [m.to for m in mailoutbox] == [[bob.user.email]]
+    assert "already have an account" in mailoutbox[0].body
+
+
+def test_a_taken_address_and_a_new_one_cost_the_same_work(api, acme, ada, bob, monkeypatch):
+    """The answer's timing must not tell whether an account exists: both hash the password."""
+    import accounts.verification as verification
+
+    hashed = []
+    real = verification.make_password
+    monkeypatch.setattr(verification, "make_password", lambda p: hashed.append(p) or real(p))
+    open_rule(acme, approval=False, by=ada.user)
+    for email in ("fresh@example.com", bob.user.email):
+        assert sign_up(api, email).status_code == 202
+    assert hashed == [NEW_PASSWORD, NEW_PASSWORD]

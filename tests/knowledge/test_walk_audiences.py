@@ -144,7 +144,7 @@ def fill(route: str, things: dict) -> list[str]:
 def test_the_walk_covers_every_knowledge_route():
     routes = knowledge_routes()
     assert any(r.startswith("t/<slug:slug>/ideas/") for r in routes)
-    assert any("api/v1/t/<slug:slug>/ideas/<int:pk>/vote/" in r for r in routes)
+    assert any("api/v1/t/<slug:slug>/ideas/<id:pk>/vote/" in r for r in routes)
     assert len(routes) >= 30
 
 

@@ -225,7 +225,7 @@ class TicketAttachmentsMixin:
     @action(
         detail=True,
         methods=["get"],
-        url_path="attachments/<int:attachment_id>",
+        url_path="attachments/<id:attachment_id>",
         url_name="attachment",
         serializer_class=AttachmentSerializer,
         filter_backends=[],
@@ -246,7 +246,7 @@ class TicketAttachmentsMixin:
     @action(
         detail=True,
         methods=["get"],
-        url_path="attachments/<int:attachment_id>/download",
+        url_path="attachments/<id:attachment_id>/download",
         url_name="attachment-download",
         filter_backends=[],
         renderer_classes=[JSONRenderer],

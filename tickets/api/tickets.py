@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import django_filters
+from django import forms
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils import timezone
@@ -16,6 +17,7 @@ from rest_framework.settings import api_settings
 
 from accounts.access import Decision, Refused, ensure
 from helpdesk.api import TenantScopedViewSet
+from helpdesk.params import MAX_ID
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
@@ -205,12 +207,22 @@ def _ticket_data(t: dict, tags: list[str]) -> dict:
     }
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An id to filter by: whole and within a bigint, else a 400 (a decimal past a bigint
+    reached the database: SQLite raised OverflowError)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
 class TicketFilter(django_filters.FilterSet):
     status = django_filters.MultipleChoiceFilter(choices=Ticket.Status.choices)
     priority = django_filters.MultipleChoiceFilter(choices=Ticket.Priority.choices)
-    queue = django_filters.NumberFilter(field_name="queue_id")
-    assignee = django_filters.NumberFilter(field_name="assignee_id")
-    requester = django_filters.NumberFilter(field_name="requester_id")
+    queue = IdFilter(field_name="queue_id")
+    assignee = IdFilter(field_name="assignee_id")
+    requester = IdFilter(field_name="requester_id")
     q = django_filters.CharFilter(method="search", label="Full text over subject and conversation")
 
     class Meta:
@@ -258,7 +270,7 @@ class TicketViewSet(
     """Tickets the caller may see: their own (customers), their queues' (agents), all (leads)."""
 
     serializer_class = TicketSerializer
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     filterset_class = TicketFilter
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_permissions = {
@@ -507,7 +519,7 @@ class QueueViewSet(
     """Queues: every member lists them (customers the portal's); managers create and edit."""
 
     serializer_class = QueueSerializer
-    lookup_value_converter = "int"
+    lookup_value_converter = "id"
     http_method_names = ["get", "post", "patch", "head", "options"]
     action_permissions = {
         "create": "manage_queues",
