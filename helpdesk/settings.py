@@ -158,7 +158,8 @@ CELERY_TASK_IGNORE_RESULT = True
 CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
 CELERY_BROKER_TRANSPORT_OPTIONS = {
     "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
-    "socket_timeout": REDIS_SOCKET_TIMEOUT,
+    # Reads wait longer than the worker's 1 s BRPOP, or an idle worker's read would time out.
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 5.0),
     "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
