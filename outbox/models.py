@@ -31,4 +31,5 @@ class PendingTask(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.task}{tuple(self.args)}"
+        # Never the arguments: some carry a link's token, and this ends up in logs.
+        return f"{self.task} (outbox #{self.pk})"
