@@ -21,9 +21,8 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def use_broker(url: str, *, eager: bool) -> None:
-    """Point this process's Celery at ``url`` (its pools are made afresh)."""
-    if app._pool is not None:
-        app.pool.force_close_all()
+    """Point this process's Celery at ``url``: its pools are looked up afresh (kombu keeps one
+    per broker, so none is closed here: the suite's broker gets its own back afterwards)."""
     app._pool = None
     app.amqp._producer_pool = None
     app.conf.broker_url = url
