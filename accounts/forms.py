@@ -5,6 +5,7 @@ from django.core.cache import cache
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
+from helpdesk.cache import CacheUnavailable
 from helpdesk.client import client_ip
 
 from . import signin
@@ -55,7 +56,10 @@ def registration_throttled(request) -> bool:
     seconds = {"s": 1, "m": 60, "h": 3600, "d": 86400}[period[0]]
     key = f"register-page:ip:{client_ip(request)}"
     cache.add(key, 0, seconds)
-    return cache.incr(key) > int(count)
+    try:
+        return cache.incr(key) > int(count)
+    except CacheUnavailable:  # fails open, as every limit kept in the cache
+        return False
 
 
 class SignUpForm(forms.Form):

@@ -21,6 +21,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from helpdesk.mail import subject_line
+from outbox.services import enqueue
+
 from .actions import ACTIONS, BUILTIN_ROLES, SCOPES
 from .disposable import is_disposable
 from .granting import check_grant
@@ -354,9 +357,7 @@ def reject_registration(*, membership: Membership, by: User) -> None:
 def _tell_applicant(tenant_id: int, user_id: int, *, approved: bool) -> None:
     from .tasks import send_registration_decision_task
 
-    transaction.on_commit(
-        lambda: send_registration_decision_task.delay(tenant_id, user_id, approved)
-    )
+    enqueue(send_registration_decision_task, tenant_id, user_id, approved)
 
 
 def send_registration_decision(*, tenant: Tenant, user: User, approved: bool) -> None:
@@ -370,7 +371,7 @@ def send_registration_decision(*, tenant: Tenant, user: User, approved: bool) ->
         "tenant": tenant.name
     }
     send_mail(
-        subject,
+        subject_line(subject),
         render_to_string("accounts/email/registration_decision.txt", context),
         None,
         [user.email],
@@ -433,7 +434,7 @@ def invite(
     if notify:
         from .tasks import send_invitation_task
 
-        transaction.on_commit(lambda: send_invitation_task.delay(invitation.pk, token))
+        enqueue(send_invitation_task, invitation.pk, token)
     return invitation, token
 
 
@@ -627,7 +628,7 @@ def send_invitation(*, invitation: Invitation, token: str) -> None:
     link = settings.SITE_URL + reverse("accounts:invitation_accept", args=[tenant.slug, token])
     context = {"invitation": invitation, "tenant": tenant, "link": link}
     send_mail(
-        _("You are invited to %(tenant)s") % {"tenant": tenant.name},
+        subject_line(_("You are invited to %(tenant)s") % {"tenant": tenant.name}),
         render_to_string("accounts/email/invitation.txt", context),
         None,
         [invitation.email],

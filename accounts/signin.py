@@ -15,7 +15,10 @@ Three limits, none of which a stranger can turn against someone else:
   window, that address gets one try per LOGIN_SLOWDOWN_SECONDS at accounts never signed in
   from it (trying one password on many accounts), again sparing their owners.
 
-A refused attempt checks no password and counts no failure. Counts live in the cache.
+A refused attempt checks no password and counts no failure. Counts live in the cache; while
+it is down the limits fail open (nothing is counted, nobody is refused, a warning is logged):
+refusing every sign-in would turn a cache outage into an outage, and the password hasher still
+makes each guess slow. They resume when the cache returns.
 """
 
 import hashlib
@@ -26,6 +29,7 @@ from django.contrib.auth import authenticate as django_authenticate
 from django.core.cache import cache
 
 from helpdesk import throttles
+from helpdesk.cache import CacheUnavailable
 from helpdesk.client import client_ip
 from helpdesk.throttles import hit
 
@@ -72,6 +76,8 @@ def _count(key: str) -> int:
     except ValueError:  # expired between add and incr
         cache.set(key, 1, settings.LOGIN_FAILURE_WINDOW)
         return 1
+    except CacheUnavailable:  # fails open: the failure is not counted (see the docstring)
+        return 0
 
 
 def check(request, email: str) -> None:

@@ -29,6 +29,9 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from helpdesk.mail import subject_line
+from outbox.services import enqueue
+
 from .models import Membership, SignUp, Tenant, User
 from .services import NotPermitted, _membership_of, check_address, join_as_user
 
@@ -133,7 +136,7 @@ def send_again(*, signup: SignUp) -> bool:
     from .tasks import send_sign_up_mail_task
 
     token = make_token(signup) if signup.kind != SignUp.Kind.EXISTING else ""
-    transaction.on_commit(lambda: send_sign_up_mail_task.delay(signup.pk, token))
+    enqueue(send_sign_up_mail_task, signup.pk, token)
     return True
 
 
@@ -152,7 +155,7 @@ def send_sign_up_mail(*, signup: SignUp, token: str) -> None:
         context["token"] = token
         subject = _("Confirm your e-mail address to join %(tenant)s") % {"tenant": tenant.name}
         template = "accounts/email/verify_address.txt"
-    send_mail(subject, render_to_string(template, context), None, [signup.email])
+    send_mail(subject_line(subject), render_to_string(template, context), None, [signup.email])
 
 
 # --- Following the link ------------------------------------------------------------------

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",  # Redoc/Swagger assets served locally, no CDN
     "guardian",
+    "outbox",
     "accounts",
     "tickets",
     "metrics",
@@ -118,11 +119,17 @@ API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
 API_TOKEN_MAX_DAYS = env.int("API_TOKEN_MAX_DAYS", default=365)
 
 REDIS_URL = env("REDIS_URL", default="")
+# Short socket timeouts: a hung Redis must not hold a web request for long (cache and broker).
+REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "helpdesk.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_timeout": REDIS_SOCKET_TIMEOUT,
+                "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+            },
         }
     }
 else:
@@ -141,10 +148,33 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = None
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
+# Crash safety (docs/architecture.md, "Delivery guarantees"): a task is acknowledged only once
+# it has run, and a pool process killed mid-task gives its task back to the queue at once.
 CELERY_TASK_ACKS_LATE = True  # tasks are idempotent, so redelivery after a crash is safe
-CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # a dying worker holds at most one task beyond its own
 CELERY_TASK_IGNORE_RESULT = True
+# Redis redelivers a task nobody acknowledged within the visibility timeout (a whole worker
+# lost). It must outlast our longest task (the nightly metrics rebuild, a few minutes) plus the
+# longest retry countdown (retry_backoff caps at 600 s), or a slow task would run twice at once.
+CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=900)
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+    # Reads wait longer than the worker's 1 s BRPOP, or an idle worker's read would time out.
+    "socket_timeout": max(REDIS_SOCKET_TIMEOUT, 5.0),
+    "socket_connect_timeout": REDIS_SOCKET_TIMEOUT,
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
+# Outbox (outbox/services.py): seconds the relay leaves a new row to the hand-off at commit.
+OUTBOX_HANDOFF_GRACE_SECONDS = env.int("OUTBOX_HANDOFF_GRACE_SECONDS", default=10)
 CELERY_BEAT_SCHEDULE = {
+    # Side effects the broker refused at commit (Redis down) are handed over once it is back;
+    # a relay run that waited longer than its period is dropped, the next one does its work.
+    "outbox-relay": {
+        "task": "outbox.tasks.relay_outbox_task",
+        "schedule": 5.0,
+        "options": {"expires": 5},
+    },
     # Sign-ups whose confirmation links can no longer work are forgotten.
     "accounts-forget-stale-sign-ups": {
         "task": "accounts.tasks.forget_stale_sign_ups_task",

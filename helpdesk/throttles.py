@@ -3,6 +3,7 @@
 DRF's own throttles key anonymous callers on ``X-Forwarded-For`` whoever sent it, and keep a
 list of every request's time in the cache; these count in fixed windows (two small cache
 operations a request) and read their rates at each request, so a changed setting applies.
+While the cache is down every limit here lets requests through (fails open, logged).
 """
 
 import time
@@ -11,6 +12,7 @@ from django.conf import settings
 from django.core.cache import cache
 from rest_framework.throttling import SimpleRateThrottle
 
+from .cache import CacheUnavailable
 from .client import client_ip
 
 _SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400}
@@ -31,11 +33,16 @@ def hit(key: str, rate: str) -> tuple[bool, float]:
     window = int(now // period)
     key = f"{NAMESPACE}:rate:{key}:{window}"
     try:
-        count = cache.incr(key)  # one round trip once the window has its counter
-    except ValueError:
-        count = 1
-        if not cache.add(key, 1, period + 1):  # another request started it meanwhile
-            count = cache.incr(key)
+        try:
+            count = cache.incr(key)  # one round trip once the window has its counter
+        except ValueError:
+            count = 1
+            if not cache.add(key, 1, period + 1):  # another request started it meanwhile
+                count = cache.incr(key)
+    except CacheUnavailable:
+        # Fail open: limits guard against abuse, and refusing everyone while Redis is down
+        # would turn a cache outage into an outage of the helpdesk (docs/architecture.md).
+        return True, 0.0
     return count <= limit, (window + 1) * period - now
 
 

@@ -10,7 +10,8 @@ from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
 from helpdesk.docs import ApiDocsView
-from helpdesk.health import healthz
+from helpdesk.errors import server_error
+from helpdesk.health import healthz, readyz
 
 # Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
 # resolved once per request: accounts.middleware.TenantMiddleware (pages) and
@@ -21,6 +22,7 @@ urlpatterns = [
     path("", include("accounts.urls_auth")),
     path("admin/", admin.site.urls),
     path("healthz/", healthz, name="healthz"),
+    path("readyz/", readyz, name="readyz"),
     path("t/<slug:slug>/", tenant_home, name="tenant_home"),
     *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
@@ -46,3 +48,4 @@ def not_found(request, exception):
 
 
 handler404 = not_found
+handler500 = server_error

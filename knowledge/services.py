@@ -18,6 +18,8 @@ from django.utils.translation import gettext as _
 from accounts.access import ensure
 from accounts.models import Membership, Role, Tenant, User
 from accounts.services import record_audit
+from helpdesk.mail import subject_line
+from outbox.services import enqueue
 from tickets.models import Ticket
 
 from .models import (
@@ -220,7 +222,7 @@ def remind_stale_articles(*, now: datetime | None = None) -> int:
                 continue
             edit = reverse("knowledge:article_edit", args=[tenant.slug, article.pk])
             send_mail(
-                _("Please review “%(title)s”") % {"title": article.title},
+                subject_line(_("Please review “%(title)s”") % {"title": article.title}),
                 render_to_string(
                     "knowledge/email/stale_reminder.txt",
                     {
@@ -327,7 +329,7 @@ def publish_announcement(
     if send_email:
         from .tasks import email_announcement_task
 
-        transaction.on_commit(lambda: email_announcement_task.delay(announcement.pk))
+        enqueue(email_announcement_task, announcement.pk)
     return announcement
 
 
@@ -351,7 +353,7 @@ def email_announcement(*, announcement: Announcement) -> int:
     )
     recipients = [m.user.email for m in announcement_recipients(announcement)]
     for email in recipients:
-        send_mail(announcement.title, text, None, [email])
+        send_mail(subject_line(announcement.title), text, None, [email])
     return len(recipients)
 
 
@@ -487,7 +489,7 @@ def send_monthly_digest(*, tenant: Tenant, today: date | None = None) -> bool:
     }
     subject = _("%(tenant)s: your monthly digest") % {"tenant": tenant.name}
     send_mail(
-        subject,
+        subject_line(subject),
         render_to_string("knowledge/email/monthly_digest.txt", context),
         None,
         recipients,
@@ -517,7 +519,7 @@ def send_weekly_wins(*, tenant: Tenant, today: date | None = None) -> bool:
         return False
     context = {"tenant": tenant, "start": start, "ratings": ratings, "notes": notes}
     send_mail(
-        _("%(tenant)s: this week's wins") % {"tenant": tenant.name},
+        subject_line(_("%(tenant)s: this week's wins") % {"tenant": tenant.name}),
         render_to_string("knowledge/email/weekly_wins.txt", context),
         None,
         recipients,

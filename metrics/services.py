@@ -25,6 +25,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import Membership, Tenant, User
+from helpdesk.mail import subject_line
 from tickets.models import Rating, Ticket, TicketEvent
 
 from .models import DailyRollup, Dimension, MetricsState, ReportSubscription
@@ -636,7 +637,7 @@ def send_reports(*, frequency: str) -> int:
                 }
                 subject = render_to_string("metrics/email/report_subject.txt", context).strip()
                 body = render_to_string("metrics/email/report.txt", context)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [locked.user.email])
+            send_mail(subject_line(subject), body, settings.DEFAULT_FROM_EMAIL, [locked.user.email])
             locked.last_period_start = start
             locked.save(update_fields=["last_period_start"])
             sent += 1

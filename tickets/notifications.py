@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
+from helpdesk.mail import subject_line
 
 from .models import NotificationTemplate, Ticket, TicketEvent
 from .rating_links import link
@@ -124,7 +125,7 @@ def compose(event: TicketEvent) -> EmailMessage | None:
     }
     subject, body = wording(ticket.tenant, kind)
     return EmailMessage(
-        subject=fill(subject, values).replace("\n", " ")[:250],
+        subject=subject_line(fill(subject, values)),
         body=fill(body, values),
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient.email],

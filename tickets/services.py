@@ -12,6 +12,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from accounts.granting import check_grant
 from accounts.models import Membership, Tenant, User
 from accounts.services import record_audit
+from outbox.services import enqueue
 
 from .models import (
     Attachment,
@@ -104,7 +105,7 @@ def _notify_on_commit(event: TicketEvent) -> None:
 
     if is_muted():
         return
-    transaction.on_commit(lambda: notify_event_task.delay(event.pk))
+    enqueue(notify_event_task, event.pk)
 
 
 def open_ticket(
