@@ -171,18 +171,19 @@ def _role_edit_refusals(member: Membership, role: Role) -> list[str]:
 
 
 def _organization_refusals(member: Membership, organization, target) -> list[str]:
-    current = target.organization_id if target is not None else None
-    given = organization.pk if organization is not None else None
-    if given is None or given == current or member.role.scope == SCOPE_ALL:
-        return []  # taking someone out of an organization gives them nothing
-    if given == member.organization_id:
-        return []  # they see its requests themselves
+    current = target.organization if target is not None else None
+    if member.role.scope == SCOPE_ALL or organization == current:
+        return []
+    # Into an organization or out of one: either way only someone who sees its requests,
+    # as a member of it, may decide who else does (taking away is giving too).
     return [
         _(
             "Your role, %(role)s, does not see every ticket, so you can't put anyone in "
-            "%(org)s: its members may see its requests."
+            "%(org)s or take them out of it: its members may see its requests."
         )
-        % {"role": member.role, "org": organization.name}
+        % {"role": member.role, "org": org.name}
+        for org in (current, organization)
+        if org is not None and org.pk != member.organization_id
     ]
 
 

@@ -722,6 +722,8 @@ def change_joining_rule(*, rule: JoiningRule, by: User, **fields) -> JoiningRule
 
 @transaction.atomic
 def delete_joining_rule(*, rule: JoiningRule, by: User) -> None:
+    # A rule is the giver's to remove only if it is theirs to make: what it hands out.
+    check_grant(tenant=rule.tenant_id, by=by, role=rule.role, organization=rule.organization)
     record_audit(
         tenant=rule.tenant,
         actor=by,
@@ -860,6 +862,7 @@ def delete_role(*, role: Role, by: User) -> None:
                 "it cannot be deleted."
             )
         )
+    check_grant(tenant=role.tenant_id, by=by, over=role, permissions=[], scope=role.scope)
     record_audit(
         tenant=role.tenant, actor=by, action="role.deleted", target=role, before=_role_state(role)
     )

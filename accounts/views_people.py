@@ -15,6 +15,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from helpdesk.params import object_id
+
 from .access import decide, ensure
 from .actions import ACTIONS, SCOPE_ALL, SCOPE_QUEUES
 from .api import audit_entries
@@ -228,10 +230,14 @@ def person_grant(request, slug, user_id):
 
     member = _member_or_404(request, user_id)
     queue = get_object_or_404(
-        Queue.objects.for_tenant(request.tenant), pk=request.POST.get("queue")
+        Queue.objects.for_tenant(request.tenant), pk=object_id(request.POST.get("queue"))
     )
     if request.POST.get("revoke"):
-        revoke_queue(queue=queue, user=member.user, by=request.user)
+        try:
+            revoke_queue(queue=queue, user=member.user, by=request.user)
+        except NotPermitted as refusal:
+            messages.error(request, refusal.message)
+            return redirect("accounts:person", slug=slug, user_id=user_id)
         messages.success(
             request,
             _("%(name)s no longer works %(queue)s.") % {"name": member.user, "queue": queue.name},

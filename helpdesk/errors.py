@@ -20,6 +20,8 @@ def _database_unreachable() -> bool:
 
 def server_error(request):
     if not _database_unreachable():
+        if request.path.startswith("/api/"):  # the API answers JSON, even when it fails
+            return JsonResponse({"detail": _("Something went wrong on our side.")}, status=500)
         return django_server_error(request)
     if request.path.startswith("/api/"):
         response = JsonResponse(

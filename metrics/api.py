@@ -10,6 +10,7 @@ from rest_framework.response import Response
 from accounts.access import Decision, Refused, can, decide
 from accounts.models import Membership
 from helpdesk.api import TenantScopedViewSet
+from helpdesk.params import MAX_ID
 from tickets.models import Queue
 
 from .models import Dimension
@@ -22,8 +23,8 @@ class PeriodInput(serializers.Serializer):
     """?from=&to= (dates, inclusive, in the tenant's time zone) and optionally one slice."""
 
     to = serializers.DateField()
-    queue = serializers.IntegerField(required=False, min_value=1)
-    agent = serializers.IntegerField(required=False, min_value=1)
+    queue = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    agent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
 
     def get_fields(self):
         fields = super().get_fields()

@@ -221,3 +221,21 @@ def test_an_id_past_a_bigint_matches_no_route():
     with pytest.raises(Resolver404):
         resolve(f"/t/acme/tickets/{HUGE}/")
     assert resolve("/api/v1/t/acme/users/999999999999999999/").kwargs["pk"] == 10**18 - 1
+
+
+def test_numbers_past_a_bigint_in_json_lists_and_metrics_filters_are_a_400(api, ada, billing):
+    login_api(api, ada)
+    for body in ({"agents": [int(HUGE)]}, {"agents": [2**63]}):
+        response = api.patch(f"/api/v1/t/acme/queues/{billing.pk}/", body, format="json")
+        assert "agents" in _is_json_error(response, 400)
+    period = "from=2026-01-01&to=2026-02-01"
+    response = api.get(f"/api/v1/t/acme/metrics/summary/?{period}&agent={2**63}")
+    assert "agent" in _is_json_error(response, 400)
+
+
+def test_an_api_server_error_is_json(rf):
+    from helpdesk.errors import server_error
+
+    response = server_error(rf.get("/api/v1/t/acme/tickets/"))
+    assert response.status_code == 500
+    assert response["Content-Type"].startswith("application/json")

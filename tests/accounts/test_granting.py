@@ -22,10 +22,13 @@ from accounts.granting import may_grant
 from accounts.models import AuditEntry, Invitation, JoiningRule, Membership, Organization, Role
 from accounts.services import (
     NotPermitted,
+    add_joining_rule,
     approve_registration,
     change_membership,
     change_role_template,
     create_role,
+    delete_joining_rule,
+    delete_role,
     invite,
 )
 from tests.factories import make_member, make_queue, role
@@ -399,6 +402,56 @@ def test_no_one_moves_people_into_an_organization_whose_requests_they_cannot_see
         api_url(f"users/{cast.target.user_id}/"), {"organization": other.pk}, format="json"
     )
     assert moved.status_code == 200, moved.content
+
+
+def test_no_one_takes_people_out_of_an_organization_they_are_not_in(api, cast):
+    other = Organization.objects.create(tenant=cast.tenant, name="Globex Co")
+    keeper = cast.givers["people-keeper"]  # in no organization, sees only their own requests
+    Membership.objects.filter(pk=cast.target.pk).update(organization=other)
+    api.force_authenticate(keeper.user)
+    response = api.patch(
+        api_url(f"users/{cast.target.user_id}/"), {"organization": None}, format="json"
+    )
+    assert response.status_code == 403, response.content
+    assert Membership.objects.get(pk=cast.target.pk).organization_id == other.pk
+
+
+def test_no_one_deletes_a_role_or_a_joining_rule_they_could_not_make(cast):
+    keeper = cast.givers["people-keeper"]
+    wide = Role.objects.create(
+        tenant=cast.tenant, key="wide", name="Wide", permissions=["view_metrics"], scope="own"
+    )
+    with pytest.raises(NotPermitted):
+        delete_role(role=wide, by=keeper.user)
+    assert Role.objects.filter(pk=wide.pk).exists()
+    door = cast.givers["door-keeper"]
+    rule = add_joining_rule(
+        tenant=cast.tenant,
+        by=None,
+        kind=JoiningRule.Kind.DOMAIN,
+        pattern="partner.test",
+        role=role(cast.tenant, "agent"),
+        organization=None,
+        requires_approval=False,
+        position=None,
+    )
+    with pytest.raises(NotPermitted):
+        delete_joining_rule(rule=rule, by=door.user)
+    assert JoiningRule.objects.filter(pk=rule.pk).exists()
+    delete_role(role=wide, by=cast.givers["admin"].user)
+    delete_joining_rule(rule=rule, by=cast.givers["admin"].user)
+
+
+def test_a_refused_removal_from_a_queue_on_the_page_is_a_message_not_a_500(client, cast):
+    lead = cast.givers["lead"]
+    grant_queue(queue=cast.secret, user=cast.worker.user, by=None)
+    client.force_login(lead.user)
+    url = page_url(f"people/{cast.worker.user_id}/queues/")
+    response = client.post(url, {"queue": cast.secret.pk, "revoke": "1"}, follow=True)
+    assert response.status_code == 200
+    assert "so you can&#x27;t change who works it" in response.content.decode()
+    assert QueueGrant.objects.filter(queue=cast.secret, user=cast.worker.user).exists()
+    assert client.post(url, {"queue": "\u00b2", "revoke": "1"}).status_code == 404
 
 
 def test_no_one_takes_others_off_a_queue_or_changes_a_queue_they_do_not_work(cast):

@@ -470,7 +470,9 @@ class TicketViewSet(
 
 
 class QueueSerializer(serializers.ModelSerializer):
-    agents = serializers.ListField(child=serializers.IntegerField(), required=False)
+    agents = serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID), required=False
+    )
     name = serializers.CharField(max_length=80)
 
     class Meta:
