@@ -3,12 +3,12 @@ sign-up, once its link is followed, give the same outcome for every kind of addr
 
 import pytest
 
-from accounts.models import JoiningRule, Membership, normal_address
-from accounts.services import add_joining_rule, invite
+from accounts.models import Membership, normal_address
+from accounts.services import invite
 from tests.factories import role
 
 from .conftest import api_url, page_url
-from .test_joining import follow_link, sign_up
+from .test_joining import domain_rule, follow_link, sign_up
 
 # address -> the outcome both must give, with the rules of ``rules`` below.
 ADDRESSES = {
@@ -28,27 +28,14 @@ ADDRESSES = {
 }
 
 
-def _rule(tenant, by, pattern, role_key="customer", approval=False):
-    return add_joining_rule(
-        tenant=tenant,
-        by=by,
-        kind=JoiningRule.Kind.DOMAIN,
-        pattern=pattern,
-        role=role(tenant, role_key),
-        organization=None,
-        requires_approval=approval,
-        position=None,
-    )
-
-
 @pytest.fixture
 def rules(acme, ada):
-    _rule(acme, ada.user, "acme.test")
-    _rule(acme, ada.user, "eu.acme.test", "agent")  # shadowed by the first
-    _rule(acme, ada.user, "partner.test", approval=True)
-    _rule(acme, ada.user, "bücher.example", approval=True)
-    _rule(acme, ada.user, "mailinator.com")  # a rule cannot let a throw-away address in
-    _rule(acme, ada.user, "yopmail.com")
+    domain_rule(acme, "acme.test", by=ada.user)
+    domain_rule(acme, "eu.acme.test", "agent", by=ada.user)  # shadowed by the first
+    domain_rule(acme, "partner.test", approval=True, by=ada.user)
+    domain_rule(acme, "bücher.example", approval=True, by=ada.user)
+    domain_rule(acme, "mailinator.com", by=ada.user)  # a rule cannot let a throw-away in
+    domain_rule(acme, "yopmail.com", by=ada.user)
     invite(tenant=acme, email="nina@acme.test", role=role(acme, "agent"), by=ada.user)
 
 

@@ -22,7 +22,6 @@ from accounts.granting import may_grant
 from accounts.models import AuditEntry, Invitation, JoiningRule, Membership, Organization, Role
 from accounts.services import (
     NotPermitted,
-    add_joining_rule,
     approve_registration,
     change_membership,
     change_role_template,
@@ -36,6 +35,7 @@ from tickets.models import Queue, QueueGrant
 from tickets.services import grant_queue, revoke_queue, update_queue
 
 from .conftest import api_url, page_url
+from .test_joining import domain_rule
 
 RANK = {"own": 0, "queues": 1, "all": 2}
 
@@ -425,16 +425,7 @@ def test_no_one_deletes_a_role_or_a_joining_rule_they_could_not_make(cast):
         delete_role(role=wide, by=keeper.user)
     assert Role.objects.filter(pk=wide.pk).exists()
     door = cast.givers["door-keeper"]
-    rule = add_joining_rule(
-        tenant=cast.tenant,
-        by=None,
-        kind=JoiningRule.Kind.DOMAIN,
-        pattern="partner.test",
-        role=role(cast.tenant, "agent"),
-        organization=None,
-        requires_approval=False,
-        position=None,
-    )
+    rule = domain_rule(cast.tenant, "partner.test", "agent", by=None)
     with pytest.raises(NotPermitted):
         delete_joining_rule(rule=rule, by=door.user)
     assert JoiningRule.objects.filter(pk=rule.pk).exists()
