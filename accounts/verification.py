@@ -33,7 +33,8 @@ from helpdesk.mail import subject_line
 from outbox.services import enqueue
 
 from .models import Membership, SignUp, Tenant, User
-from .services import NotPermitted, _membership_of, check_address, join_as_user
+from .services import NotPermitted, check_address, join_as_user
+from .services.base import _membership_of
 
 SALT = "accounts.signup"
 

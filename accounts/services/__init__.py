@@ -1,0 +1,96 @@
+"""Writes with rules for tenants, people and roles. Views, commands and tasks call these.
+
+One module per concern; every name is re-exported here, so ``from accounts.services import X``
+works wherever X lives."""
+
+from __future__ import annotations
+
+from .access_requests import decide_access_request, request_access
+from .audit import record_audit
+from .base import NotPermitted
+from .base import _membership_of as _membership_of  # importable here as before
+from .invitations import (
+    INVITATION_DAYS,
+    accept_invitation,
+    find_invitation,
+    hash_token,
+    invitation_refusal,
+    invite,
+    invite_many,
+    parse_invitation_csv,
+    revoke_invitation,
+    send_invitation,
+)
+from .joining import (
+    JoinOutcome,
+    accepts_sign_ups,
+    add_joining_rule,
+    approve_registration,
+    approvers_of,
+    change_joining_rule,
+    check_address,
+    delete_joining_rule,
+    join_as_user,
+    joining_outcome,
+    reject_registration,
+    send_registration_decision,
+    unreachable_rules,
+)
+from .memberships import change_membership, check_membership_change
+from .roles import change_role_template, check_role_change, create_role, delete_role
+from .tenants import (
+    TENANT_SETTINGS,
+    add_member,
+    create_tenant,
+    ensure_builtin_roles,
+    find_or_create_user,
+    give_admins_every_action,
+    resolve_tenant,
+    touch_last_seen,
+    update_tenant_settings,
+)
+
+__all__ = [
+    "INVITATION_DAYS",
+    "JoinOutcome",
+    "NotPermitted",
+    "TENANT_SETTINGS",
+    "accept_invitation",
+    "accepts_sign_ups",
+    "add_joining_rule",
+    "add_member",
+    "approve_registration",
+    "approvers_of",
+    "change_joining_rule",
+    "change_membership",
+    "change_role_template",
+    "check_address",
+    "check_membership_change",
+    "check_role_change",
+    "create_role",
+    "create_tenant",
+    "decide_access_request",
+    "delete_joining_rule",
+    "delete_role",
+    "ensure_builtin_roles",
+    "find_invitation",
+    "find_or_create_user",
+    "give_admins_every_action",
+    "hash_token",
+    "invitation_refusal",
+    "invite",
+    "invite_many",
+    "join_as_user",
+    "joining_outcome",
+    "parse_invitation_csv",
+    "record_audit",
+    "reject_registration",
+    "request_access",
+    "resolve_tenant",
+    "revoke_invitation",
+    "send_invitation",
+    "send_registration_decision",
+    "touch_last_seen",
+    "unreachable_rules",
+    "update_tenant_settings",
+]
