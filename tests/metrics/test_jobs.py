@@ -98,7 +98,7 @@ def test_a_run_that_dies_midway_leaves_rollups_and_watermark_as_they_were(
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")
 
-    monkeypatch.setattr("metrics.services._recount_changed_slices", killed)
+    monkeypatch.setattr("metrics.services.rollup_sql._recount_changed_slices", killed)
     with pytest.raises(SystemExit):
         update_metrics(tenant=acme)
 
