@@ -109,6 +109,7 @@ class AnnouncementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Tena
     def readers(self, request, *args, **kwargs):
         """Everyone the announcement is for, and when they read it."""
         announcement = self.get_object()
+        announcement.tenant = self.tenant  # found in it: the recipients need not read it again
         reads = dict(
             AnnouncementRead.objects.for_tenant(self.tenant)
             .filter(announcement=announcement)

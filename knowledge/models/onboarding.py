@@ -112,11 +112,15 @@ def onboarding_status(member: Membership, *, now) -> ChecklistStatus | None:
     return ChecklistStatus(member, checklist, read, now)
 
 
-def onboarding_overview(tenant, *, now) -> list[ChecklistStatus]:
-    """Every active member whose role has a checklist, with progress: a constant few queries."""
-    checklists = {
-        c.role_id: c for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
-    }
+def onboarding_overview(tenant, *, now, checklists=None) -> list[ChecklistStatus]:
+    """Every active member whose role has a checklist, with progress: a constant few queries.
+
+    ``checklists``: the tenant's checklists with their articles by role id, when the caller
+    has read them already (the onboarding page shows them too)."""
+    if checklists is None:
+        checklists = {
+            c.role_id: c for c in OnboardingChecklist.objects.for_tenant(tenant).with_articles()
+        }
     members = list(
         Membership.objects.for_tenant(tenant)
         .active()

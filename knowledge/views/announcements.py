@@ -66,6 +66,7 @@ def announcement_read(request, slug, pk):
 @member_required("publish_announcements")
 def announcement_readers(request, slug, pk):
     announcement = get_object_or_404(Announcement.objects.for_tenant(request.tenant), pk=pk)
+    announcement.tenant = request.tenant  # found in it: the recipients need not read it again
     reads = {
         r.membership_id: r.read_at
         for r in AnnouncementRead.objects.for_tenant(request.tenant).filter(

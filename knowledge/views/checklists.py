@@ -37,7 +37,7 @@ def onboarding(request, slug):
         )
         form = ChecklistForm(initial=initial, tenant=tenant, guides=guides, prefix=f"role{role.pk}")
         roles.append((role, form))
-    statuses = onboarding_overview(tenant, now=timezone.now())
+    statuses = onboarding_overview(tenant, now=timezone.now(), checklists=checklists)
     return render(
         request,
         "knowledge/onboarding.html",
