@@ -46,8 +46,6 @@ def tenancy(request):
 
     @cache
     def waiting_for_approval() -> int:
-        # Called only by the navigation of people who manage people (a callable is lazy), and
-        # counted once however many places show it.
         tenant = membership.tenant
         return (
             Membership.objects.for_tenant(tenant).filter(status=Membership.Status.PENDING).count()
@@ -58,6 +56,8 @@ def tenancy(request):
         "tenant": getattr(request, "tenant", None),
         "membership": membership,
         "perms_in_tenant": perms,
-        "waiting_for_approval": waiting_for_approval if "manage_people" in perms else 0,
+        # Called only by the navigation of people who manage people, and counted once however
+        # many places show it.
+        "waiting_for_approval": waiting_for_approval if "manage_people" in perms else int,
         "nav_section": nav_section(request),
     }

@@ -3,6 +3,7 @@
 import tempfile
 from pathlib import Path
 
+import django.forms
 import environ
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
@@ -25,6 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.forms",  # its widget templates for the admin (FORM_RENDERER)
     "django.contrib.postgres",
     "rest_framework",
     "django_filters",
@@ -59,22 +61,33 @@ if env.bool("BENCH_QUERY_HEADER", default=False):
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
-FORM_RENDERER = "helpdesk.forms_renderer.FormRenderer"  # the plain widgets without templates
+# Form widgets render through TEMPLATES: Django's Jinja2 widget templates for our pages; the
+# admin's own widgets fall through to Django's engine.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
+CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.template.context_processors.i18n",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+]
+# Pages and e-mails are Jinja2 (helpdesk/templating.py); Django's engine serves only the admin
+# and DRF's browsable API, which find no template of theirs in templates/.
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
-        "APP_DIRS": True,
+        "BACKEND": "helpdesk.templating.Jinja2",
+        "DIRS": [BASE_DIR / "templates", Path(django.forms.__file__).parent / "jinja2"],
+        "APP_DIRS": False,
         "OPTIONS": {
-            "context_processors": [
-                "django.template.context_processors.request",
-                "django.template.context_processors.i18n",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "accounts.context_processors.tenancy",
-            ],
+            "environment": "helpdesk.templating.environment",
+            "context_processors": [*CONTEXT_PROCESSORS, "accounts.context_processors.tenancy"],
         },
+    },
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": CONTEXT_PROCESSORS},
     },
 ]
 

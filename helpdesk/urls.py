@@ -44,7 +44,10 @@ def not_found(request, exception):
     Under /api/ a URL that matches no route answers JSON, as the API's own 404s do."""
     if request.path.startswith("/api/"):
         return JsonResponse({"detail": _("Not found.")}, status=404)
-    return render(request, "404.html", {"tenant": None, "membership": None}, status=404)
+    # Context processors (accounts.context_processors.tenancy) read these, after the view's
+    # context under Jinja2, so the page forgets them on the request itself.
+    request.tenant = request.membership = None
+    return render(request, "404.html", status=404)
 
 
 handler404 = not_found

@@ -10,11 +10,28 @@ import uuid
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test.signals import template_rendered
 from rest_framework.test import APIClient
 
 from accounts.models import Membership, Organization
+from helpdesk import templating
 
 from .factories import PASSWORD, make_member, make_queue, make_tenant, make_ticket
+
+
+def _telling(context_for):
+    """Django's test client learns a page's context from ``template_rendered``, which only
+    Django's engine sends; the Jinja2 templates of our pages send it too under test."""
+
+    def context_for_and_tell(self, context, request):
+        context = context_for(self, context, request)
+        template_rendered.send(sender=self, template=self, context=context)
+        return context
+
+    return context_for_and_tell
+
+
+templating.Template.context_for = _telling(templating.Template.context_for)
 
 
 @pytest.fixture(autouse=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
+from pathlib import Path
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -54,9 +55,10 @@ def is_muted() -> bool:
 
 
 def default_text(kind: str) -> tuple[str, str]:
-    subject = get_template(f"tickets/email/{kind}_subject.txt").template.source.strip()
-    body = get_template(f"tickets/email/{kind}_body.txt").template.source
-    return subject, body
+    # The files are wordings with placeholders, read as text, never rendered as templates.
+    subject = Path(get_template(f"tickets/email/{kind}_subject.txt").origin.name).read_text()
+    body = Path(get_template(f"tickets/email/{kind}_body.txt").origin.name).read_text()
+    return subject.strip(), body
 
 
 def wording(tenant, kind: str) -> tuple[str, str]:

@@ -440,7 +440,7 @@ def test_a_refused_removal_from_a_queue_on_the_page_is_a_message_not_a_500(clien
     url = page_url(f"people/{cast.worker.user_id}/queues/")
     response = client.post(url, {"queue": cast.secret.pk, "revoke": "1"}, follow=True)
     assert response.status_code == 200
-    assert "so you can&#x27;t change who works it" in response.content.decode()
+    assert "so you can&#39;t change who works it" in response.content.decode()
     assert QueueGrant.objects.filter(queue=cast.secret, user=cast.worker.user).exists()
     assert client.post(url, {"queue": "\u00b2", "revoke": "1"}).status_code == 404
 

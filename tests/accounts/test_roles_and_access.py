@@ -237,7 +237,7 @@ def test_why_cant_i_page_explains_and_offers_to_ask(client, olga, acme_ticket):
     body = client.get(
         page_url("access/"), {"action": "view_ticket", "ticket": acme_ticket.number}
     ).content.decode()
-    assert "No, you can" in body and "don&#x27;t work the Billing queue" in body
+    assert "No, you can" in body and "don&#39;t work the Billing queue" in body
     assert "Ask for access" in body
 
 

@@ -47,7 +47,7 @@ def test_supervisor_may_not_change_settings_and_is_told_why(client, sam):
     client.force_login(sam.user)
     response = client.get("/t/acme/settings/")
     assert response.status_code == 403
-    assert "does not allow you to change the helpdesk&#x27;s settings" in response.content.decode()
+    assert "does not allow you to change the helpdesk&#39;s settings" in response.content.decode()
 
 
 def test_time_zones_are_offered_by_city_and_a_helpdesk_keeps_its_old_alias(client, acme, ada):

@@ -31,7 +31,7 @@ def test_organization_history_lists_every_member_request(client, acme, alice, bo
     make_ticket(acme, carol.user, billing, subject="Carol's case")
     client.force_login(alice.user)
     page = client.get(f"/t/acme/history/organizations/{bob.organization_id}/").content.decode()
-    assert "Bob&#x27;s case" in page and "Carol&#x27;s case" in page
+    assert "Bob&#39;s case" in page and "Carol&#39;s case" in page
 
 
 def test_customers_cannot_open_history_pages(client, bob, carol):

@@ -184,7 +184,7 @@ def test_agent_without_the_queue_is_told_why(client, olga, acme_ticket):
     client.force_login(olga.user)
     response = client.get(ticket_url(acme_ticket))
     assert response.status_code == 403
-    assert "don&#x27;t work the Billing queue" in response.content.decode()
+    assert "don&#39;t work the Billing queue" in response.content.decode()
 
 
 def test_requester_history_is_beside_the_ticket(client, alice, acme, bob, billing, acme_ticket):

@@ -1,29 +1,24 @@
-"""Template hooks of knowledge used on other apps' pages: banner, checklist, metrics panel."""
+"""Template helpers of knowledge used on other apps' pages: banner, checklist, metrics panel."""
 
-from django import template
 from django.utils import timezone
 
 from helpdesk.versions import cached
 
-from ..models import (
+from .models import (
     Announcement,
     Deflection,
     announcements_version,
     deflections_version,
     onboarding_status,
 )
-from ..rendering import render_article_body
-
-register = template.Library()
+from .rendering import render_article_body
 
 
-@register.filter
 def article_body(text):
-    """{{ article.body|article_body }}: sanitized Markdown with safe video players."""
+    """``{{ article.body|article_body }}``: sanitized Markdown with safe video players."""
     return render_article_body(text)
 
 
-@register.simple_tag
 def unread_announcement(membership):
     """The newest unread announcement for the member: its pk and title, or None.
 
@@ -47,7 +42,6 @@ def unread_announcement(membership):
     return cached(announcements_version(membership.tenant_id), key, newest_unread)
 
 
-@register.simple_tag
 def onboarding_for(membership):
     """The member's checklist with progress, or None when their role has none."""
     if membership is None or not getattr(membership, "is_active", False):
@@ -55,7 +49,6 @@ def onboarding_for(membership):
     return onboarding_status(membership, now=timezone.now())
 
 
-@register.simple_tag
 def deflection_figures(tenant, period_start, period_end):
     """Deflections in the period and the articles behind them, for the metrics dashboard.
 
@@ -75,3 +68,11 @@ def deflection_figures(tenant, period_start, period_end):
     zone = timezone.get_current_timezone_name()
     key = f"kb:deflections:{tenant.pk}:{period_start}:{period_end}:{zone}"
     return cached(deflections_version(tenant.pk), key, figures)
+
+
+FILTERS = {"article_body": article_body}
+GLOBALS = {
+    "unread_announcement": unread_announcement,
+    "onboarding_for": onboarding_for,
+    "deflection_figures": deflection_figures,
+}

@@ -1,13 +1,9 @@
 """Formatting figures for people: durations, shares and changes."""
 
-from django import template
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 
-register = template.Library()
 
-
-@register.filter
 def as_duration(seconds) -> str:
     if seconds is None:
         return "—"
@@ -20,14 +16,12 @@ def as_duration(seconds) -> str:
     return _("%(n)s d") % {"n": number_format(round(hours / 24, 1), 1)}
 
 
-@register.filter
 def as_percent(share) -> str:
     if share is None:
         return "—"
     return _("%(n)s%%") % {"n": number_format(round(share * 100, 1), 1)}
 
 
-@register.filter
 def figure(value, kind: str) -> str:
     """A figure in its kind: count, rate (share) or seconds."""
     if kind == "rate":
@@ -37,7 +31,6 @@ def figure(value, kind: str) -> str:
     return "—" if value is None else number_format(value)
 
 
-@register.filter
 def as_change(share) -> str:
     if share is None:
         return ""
@@ -45,6 +38,14 @@ def as_change(share) -> str:
     return f"{sign}{number_format(round(abs(share) * 100), 0)}%"
 
 
-@register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+FILTERS = {
+    "as_duration": as_duration,
+    "as_percent": as_percent,
+    "figure": figure,
+    "as_change": as_change,
+    "get_item": get_item,
+}

@@ -1,0 +1,162 @@
+"""The Jinja2 environment of every page and e-mail (settings.TEMPLATES' first engine).
+
+Django's own engine stays only for the admin and DRF's browsable API. Apps hand their
+template helpers over in a ``templating.py`` of their own (``FILTERS`` and ``GLOBALS``), so a
+template calls ``url(...)``, ``onboarding_for(membership)`` or ``|as_duration`` without a
+``{% load %}``. Text files (``.txt``: e-mails) are not HTML-escaped; everything else is.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.cache.utils import make_template_fragment_key
+from django.template import defaultfilters
+from django.template.backends import jinja2 as jinja2_backend
+from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import json_script
+from jinja2 import ChainableUndefined, Environment, nodes
+from jinja2.ext import Extension
+from markupsafe import Markup
+
+# The apps whose templating.py adds filters and globals, in the order they are merged.
+APPS = ("accounts", "tickets", "knowledge", "metrics")
+
+
+class Template(jinja2_backend.Template):
+    def render(self, context=None, request=None):
+        return self.template.render(self.context_for(context or {}, request))
+
+    def context_for(self, context: dict, request) -> dict:
+        """The view's context over the context processors', as in Django's engine (the
+        refusal and 404 pages name no helpdesk even though the request has one)."""
+        if request is None:
+            return context
+        merged = {"request": request}
+        for processor in self.backend.template_context_processors:
+            merged.update(processor(request))
+        merged["csrf_input"] = csrf_input_lazy(request)
+        merged["csrf_token"] = csrf_token_lazy(request)
+        merged.update(context)
+        return merged
+
+
+class Jinja2(jinja2_backend.Jinja2):
+    """Django's Jinja2 backend, with Django's precedence of context (see ``Template``)."""
+
+    def from_string(self, template_code):
+        return Template(self.env.from_string(template_code), self)
+
+    def get_template(self, template_name):
+        return Template(super().get_template(template_name).template, self)
+
+
+def url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def language_info_list() -> list[dict]:
+    return [translation.get_language_info(code) for code, _name in settings.LANGUAGES]
+
+
+def _default_if_none(value, default):
+    return default if value is None else value
+
+
+def _stringformat(value, spec: str) -> str:
+    return defaultfilters.stringformat(value, spec)
+
+
+def _no_callables(value):
+    """``{{ obj.method }}`` without the call renders a bound method's repr in Jinja2 (Django
+    called it); refuse it loudly so that a test of the page fails instead."""
+    if callable(value) and not isinstance(value, str) and not hasattr(value, "__html__"):
+        raise TypeError(f"a template printed a callable without calling it: {value!r}")
+    return value
+
+
+class FragmentCacheExtension(Extension):
+    """``{% cache seconds, "name", key, ... %}…{% endcache %}``: Django's ``{% cache %}`` tag,
+    keyed the same way (``make_template_fragment_key``) and stored in the default cache."""
+
+    tags = {"cache"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        args = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            args.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endcache",), drop_needle=True)
+        call = self.call_method("_cached", [nodes.List(args)])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _cached(self, args, caller):
+        seconds, name, *vary_on = args
+        key = make_template_fragment_key(str(name), vary_on)
+        html = cache.get(key)
+        if html is None:
+            html = caller()
+            cache.set(key, html, seconds)
+        return Markup(html)  # noqa: S704 (the fragment was rendered, and escaped, by Jinja2)
+
+
+class Undefined(ChainableUndefined):
+    """What a missing name or attribute renders as: nothing, as in Django's templates, also
+    through a chain (``e.actor.name`` when there is no actor) and when called
+    (``e.actor.get_full_name()``)."""
+
+    def __call__(self, *args, **kwargs):
+        return self
+
+
+def _autoescape(name: str | None) -> bool:
+    return not (name or "").endswith(".txt")
+
+
+def environment(**options) -> Environment:
+    options["autoescape"] = _autoescape
+    options["undefined"] = Undefined  # also under DEBUG, which would print the missing names
+    env = Environment(  # noqa: S701 (autoescape is _autoescape, set just above)
+        extensions=["jinja2.ext.i18n", FragmentCacheExtension],
+        finalize=_no_callables,
+        **options,
+    )
+    env.install_gettext_callables(
+        translation.gettext,
+        translation.ngettext,
+        newstyle=True,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    env.globals.update(
+        url=url,
+        static=static,
+        get_language_info_list=language_info_list,
+        get_current_language=translation.get_language,
+        get_current_language_bidi=translation.get_language_bidi,
+    )
+    env.filters.update(
+        date=defaultfilters.date,
+        time=defaultfilters.time,
+        timesince=defaultfilters.timesince_filter,
+        default_if_none=_default_if_none,
+        stringformat=_stringformat,
+        linebreaksbr=defaultfilters.linebreaksbr,
+        capfirst=defaultfilters.capfirst,
+        add=defaultfilters.add,
+        truncatechars=defaultfilters.truncatechars,
+        floatformat=defaultfilters.floatformat,
+        filesizeformat=defaultfilters.filesizeformat,
+        json_script=json_script,
+        urlencode=defaultfilters.urlencode,
+    )
+    for app in APPS:
+        module = import_module(f"{app}.templating")
+        env.filters.update(getattr(module, "FILTERS", {}))
+        env.globals.update(getattr(module, "GLOBALS", {}))
+    return env
