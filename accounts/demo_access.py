@@ -8,11 +8,9 @@ from datetime import timedelta
 from django.utils import timezone
 
 from .access import decide
-from .demo import DEMO_PASSWORD
+from .demo import DEMO_PASSWORD, LIGHT_AGENT
 from .models import Membership
 from .services import add_member, find_or_create_user, request_access
-
-LIGHT_AGENT = ("liam@demo.example", "Liam Light")
 
 
 def seed(ctx) -> str:

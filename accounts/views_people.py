@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -27,11 +26,6 @@ from .services import NotPermitted, change_membership, check_membership_change
 from .views_access import member_required
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @member_required("view_people")

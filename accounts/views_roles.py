@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 
 from .access import decide
 from .actions import ACTIONS, SCOPE_ALL, SCOPE_QUEUES
-from .forms import RoleForm
+from .forms import RoleForm, add_errors
 from .granting import check_grant
 from .models import Membership, Role
 from .services import (
@@ -25,7 +25,6 @@ from .services import (
     delete_role,
 )
 from .views_access import member_required
-from .views_people import _add_errors
 
 # Actions that change tickets: a role with these "writes" in the queues it works.
 WRITE_ACTIONS = {"reply_public", "add_internal_note", "assign_ticket", "change_ticket_status"}
@@ -146,7 +145,7 @@ def role_edit(request, slug, role_id=None):
             else:
                 change_role_template(role=role, by=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         except NotPermitted as refusal:
             form.add_error(None, refusal.message)
         else:
