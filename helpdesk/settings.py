@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     "tickets",
+    "people",
     "metrics",
     "knowledge",
 ]
