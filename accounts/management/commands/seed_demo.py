@@ -12,7 +12,7 @@ from accounts.models import Tenant
 DEMO_STEPS = [
     "accounts.demo",
     "tickets.demo",
-    "accounts.demo_access",  # grants and access requests need the queues and tickets
+    "people.demo",  # grants and access requests need the queues and tickets
     "knowledge.demo",
     "metrics.demo",
 ]
