@@ -39,18 +39,11 @@ urlpatterns = [
         api.AcceptInvitationView.as_view(),
         name="api-invitations-accept",
     ),
-    path("users/", api.UserViewSet.as_view({"get": "list"}), name="api-users"),
-    path(
-        "users/<id:pk>/",
-        api.UserViewSet.as_view({"get": "retrieve", "patch": "partial_update"}),
-        name="api-user",
-    ),
     path(
         "roles/",
         api.RoleViewSet.as_view({"get": "list", "post": "create"}),
         name="api-roles",
     ),
     path("roles/<id:pk>/", api.RoleViewSet.as_view({"get": "retrieve"}), name="api-role"),
-    path("access/explain/", api.ExplainViewSet.as_view({"get": "list"}), name="api-explain"),
     path("audit-log/", api.AuditLogViewSet.as_view({"get": "list"}), name="api-audit-log"),
 ]

@@ -28,6 +28,8 @@ SECOND_PEOPLE = [
     ("buyer@globex.example", "Ivy Buyer", "customer"),
 ]
 APPLICANT = ("paula@example.net", "Paula Park")
+# Seeded once queues exist (people/demo.py): a custom role at work.
+LIGHT_AGENT = ("liam@demo.example", "Liam Light")
 INVITEE = "nina@demo.example"
 DEMO_PASSWORD = "helpdesk-demo"  # noqa: S105 (the demo prints it for everyone)
 # email, name, role, organization

@@ -2,6 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
@@ -12,6 +13,12 @@ from . import signin
 from .actions import ACTIONS, SCOPES
 from .audit_words import SUBJECTS
 from .models import JoiningRule, Membership, Organization, Role
+
+
+def add_errors(form: forms.Form, error: ValidationError) -> None:
+    """Show a service's refusal on the form: on its field where the form has one, else on top."""
+    for field, errors in error.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
 
 
 class ThrottledLoginForm(AuthenticationForm):

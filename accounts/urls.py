@@ -1,15 +1,16 @@
-"""Pages of one tenant (under /t/<slug>/) that belong to people and roles."""
+"""Pages of one tenant (under /t/<slug>/) that belong to people and roles.
+
+The people pages that show or change tickets and queues (the directory, a person, approvals,
+roles, "why can't I?") are people.urls; helpdesk/urls.py serves both in the ``accounts``
+namespace, so every page keeps its ``accounts:`` name."""
 
 from django.urls import path
 
 from . import (
-    views_approvals,
     views_audit,
     views_invitations,
     views_join,
     views_joining_rules,
-    views_people,
-    views_roles,
     views_settings,
 )
 
@@ -27,35 +28,14 @@ urlpatterns = [
         views_join.invitation_accept,
         name="invitation_accept",
     ),
-    path("access/", views_join.access, name="access"),
-    path("access/request/", views_join.ask_for_access, name="ask_for_access"),
     # People.
-    path("people/", views_people.people, name="people"),
-    path("people/approvals/", views_approvals.approvals, name="approvals"),
-    path(
-        "people/approvals/<id:membership_id>/",
-        views_approvals.approval_decide,
-        name="approval_decide",
-    ),
-    path(
-        "people/access-requests/<id:request_id>/",
-        views_approvals.access_request_decide,
-        name="access_request_decide",
-    ),
     path("people/invitations/", views_invitations.invitations, name="invitations"),
     path(
         "people/invitations/<id:invitation_id>/withdraw/",
         views_invitations.invitation_revoke,
         name="invitation_revoke",
     ),
-    path("people/<id:user_id>/", views_people.person, name="person"),
-    path("people/<id:user_id>/change/", views_people.person_change, name="person_change"),
-    path("people/<id:user_id>/queues/", views_people.person_grant, name="person_grant"),
-    # Roles and joining rules.
-    path("roles/", views_roles.roles, name="roles"),
-    path("roles/new/", views_roles.role_edit, name="role_create"),
-    path("roles/<id:role_id>/", views_roles.role_edit, name="role_edit"),
-    path("roles/<id:role_id>/delete/", views_roles.role_delete, name="role_delete"),
+    # Joining rules.
     path("joining-rules/", views_joining_rules.joining_rules, name="joining_rules"),
     path(
         "joining-rules/<id:rule_id>/", views_joining_rules.joining_rules, name="joining_rule_edit"

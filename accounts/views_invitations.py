@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .forms import InviteCsvForm, InviteForm
+from .forms import InviteCsvForm, InviteForm, add_errors
 from .models import Invitation
 from .services import NotPermitted, invite, invite_many, parse_invitation_csv, revoke_invitation
 from .views_access import member_required
-from .views_people import PAGE_SIZE, _add_errors
+
+PAGE_SIZE = 25
 
 
 @member_required("manage_people")
@@ -55,7 +56,7 @@ def invitations(request, slug):
             try:
                 invite(tenant=tenant, by=request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_errors(form, error)
             except NotPermitted as refusal:
                 form.add_error("role", refusal.reasons)
             else:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .forms import JoiningRuleForm
+from .forms import JoiningRuleForm, add_errors
 from .models import JoiningRule
 from .services import (
     NotPermitted,
@@ -21,7 +21,6 @@ from .services import (
     unreachable_rules,
 )
 from .views_access import member_required
-from .views_people import _add_errors
 
 
 @member_required("manage_joining_rules")
@@ -51,7 +50,7 @@ def joining_rules(request, slug, rule_id=None):
                     **fields,
                 )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         except NotPermitted as refusal:
             form.add_error("role", refusal.reasons)
         else:

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "outbox",
     "accounts",
     "tickets",
+    "people",
     "metrics",
     "knowledge",
 ]

@@ -6,6 +6,10 @@ from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
 import helpdesk.converters  # noqa: F401 (registers <id:...> before any pattern is read)
+
+# isort: split
+import accounts.urls
+import people.urls
 from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
@@ -16,7 +20,12 @@ from helpdesk.health import healthz, readyz
 # Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
 # resolved once per request: accounts.middleware.TenantMiddleware (pages) and
 # helpdesk.api.TenantScopedViewSet (API).
-TENANT_APPS = ["accounts", "tickets", "metrics", "knowledge"]
+TENANT_APPS = ["accounts", "people", "tickets", "metrics", "knowledge"]
+# The people pages that show or change tickets live above tickets (people/) but keep the
+# accounts namespace, so that `accounts:person` and the like name them as before: one include
+# of both apps' patterns (two includes of one namespace would hide the second from reverse()).
+ACCOUNTS_PAGES = ([*accounts.urls.urlpatterns, *people.urls.urlpatterns], accounts.urls.app_name)
+OTHER_PAGES = ["tickets", "metrics", "knowledge"]
 
 urlpatterns = [
     path("", include("accounts.urls_auth")),
@@ -24,7 +33,8 @@ urlpatterns = [
     path("healthz/", healthz, name="healthz"),
     path("readyz/", readyz, name="readyz"),
     path("t/<slug:slug>/", tenant_home, name="tenant_home"),
-    *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in TENANT_APPS],
+    path("t/<slug:slug>/", include(ACCOUNTS_PAGES)),
+    *[path("t/<slug:slug>/", include(f"{app}.urls")) for app in OTHER_PAGES],
     path("api/v1/auth/token/", ObtainTokenView.as_view(), name="api-token"),
     path("api/v1/auth/tokens/", ApiTokenListView.as_view(), name="api-tokens"),
     path("api/v1/auth/tokens/<id:pk>/", ApiTokenDetailView.as_view(), name="api-token-revoke"),

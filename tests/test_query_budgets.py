@@ -324,7 +324,7 @@ def test_every_route_is_budgeted_or_not_a_list():
 
 @pytest.fixture
 def cast(acme, ada, sam, alice, olga, bob, carol, monkeypatch):
-    monkeypatch.setattr("accounts.views_people.PAGE_SIZE", FULL)
+    monkeypatch.setattr("people.views_people.PAGE_SIZE", FULL)
     monkeypatch.setattr("accounts.views_invitations.PAGE_SIZE", FULL)
     return {"ada": ada, "sam": sam, "alice": alice, "olga": olga, "bob": bob, "carol": carol}
 

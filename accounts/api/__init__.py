@@ -1,5 +1,6 @@
 """The people API under /api/v1/t/<slug>/: the caller, sign-up, joining rules, approvals,
-invitations, the directory, roles, "why can't I?" and the audit log.
+invitations, roles and the audit log. (The directory and "why can't I?", which read tickets
+and queues, are people.api.)
 
 One module per concern; every name is re-exported here, so ``from accounts.api import X`` and
 ``api.X`` in the URL conf work wherever X lives."""
@@ -24,10 +25,10 @@ from .joining import (
     JoiningRuleViewSet,
     JoiningTestOutput,
 )
-from .people import MeSerializer, MeViewSet, PersonSerializer, UserViewSet
+from .people import MeSerializer, MeViewSet
 from .registration import RegisterInput, RegisterView, StatusOutput, VerifyInput, VerifyView
 from .registration import _open_door as _open_door
-from .roles import ExplainOutput, ExplainViewSet, RoleSerializer, RoleViewSet
+from .roles import RoleSerializer, RoleViewSet
 
 __all__ = [
     "AcceptInput",
@@ -37,8 +38,6 @@ __all__ = [
     "ApprovalViewSet",
     "AuditEntrySerializer",
     "AuditLogViewSet",
-    "ExplainOutput",
-    "ExplainViewSet",
     "InvitationSerializer",
     "InvitationViewSet",
     "JoiningRuleSerializer",
@@ -47,7 +46,6 @@ __all__ = [
     "MeSerializer",
     "MeViewSet",
     "OrganizationField",
-    "PersonSerializer",
     "RegisterInput",
     "RegisterView",
     "RoleKeyField",
@@ -55,7 +53,6 @@ __all__ = [
     "RoleViewSet",
     "SignUpThrottle",
     "StatusOutput",
-    "UserViewSet",
     "VerifyInput",
     "VerifyView",
     "audit_entries",

@@ -12,7 +12,7 @@ from accounts.models import Tenant
 DEMO_STEPS = [
     "accounts.demo",
     "tickets.demo",
-    "accounts.demo_access",  # grants and access requests need the queues and tickets
+    "people.demo",  # grants and access requests need the queues and tickets
     "knowledge.demo",
     "metrics.demo",
 ]
@@ -60,8 +60,7 @@ class Command(BaseCommand):
         )
         for email, name, role, _org in DEMO_PEOPLE:
             self.stdout.write(f"  {role:<11} {email:<28} {name}")
-        from accounts.demo import APPLICANT, SECOND_ADMIN
-        from accounts.demo_access import LIGHT_AGENT
+        from accounts.demo import APPLICANT, LIGHT_AGENT, SECOND_ADMIN
 
         for role, (email, name), note in [
             ("light", LIGHT_AGENT, "a custom role: internal notes, no public replies"),

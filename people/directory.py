@@ -1,8 +1,7 @@
 """The people directory's read: members with their ticket counts in this tenant.
 
-Shared by the directory page and the ``users/`` API. It reads ticket counts, so it is the one
-place in accounts that looks at tickets (imports point accounts → tickets only here and in
-views, never in models or services).
+Shared by the directory page and the ``users/`` API. It reads ticket counts, which is why it
+lives above tickets, in people, and not in accounts.
 """
 
 from __future__ import annotations
@@ -10,9 +9,9 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
+from accounts.models import Membership, Tenant
 from helpdesk.params import object_id
-
-from .models import Membership, Tenant
+from tickets.models import Ticket
 
 SORTS = {
     "name": Lower("user__name"),
@@ -47,8 +46,6 @@ def directory(
     organization: str = "",
     sort: str = "name",
 ):
-    from tickets.models import Ticket
-
     tickets = Ticket.objects.for_tenant(tenant)
     people = (
         Membership.objects.for_tenant(tenant)

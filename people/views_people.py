@@ -1,37 +1,34 @@
 """Pages for the people of a tenant: the directory and one person (role, standing, queues).
 
-Thin: every write is a service call. Approvals, invitations, roles, joining rules and the
-audit log have their own modules: views_approvals, views_invitations, views_roles,
-views_joining_rules and views_audit."""
+Thin: every write is a service call. Approvals and roles have their own modules here
+(views_approvals, views_roles); invitations, joining rules and the audit log, which never
+look at tickets, stay in accounts."""
 
 from __future__ import annotations
 
 from datetime import datetime, time
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.access import decide, ensure
+from accounts.forms import ExplainForm, MembershipForm
+from accounts.granting import check_grant, explain_grant
+from accounts.models import Membership, Organization, Role
+from accounts.services import NotPermitted, change_membership, check_membership_change
+from accounts.views_access import member_required
 from helpdesk.params import object_id
+from tickets.models import Queue, QueueGrant
+from tickets.services import grant_queue, revoke_queue
 
-from .access import decide, ensure
 from .directory import SORTS, directory
-from .forms import ExplainForm, MembershipForm
-from .granting import check_grant, explain_grant
-from .models import Membership, Organization, Role
-from .services import NotPermitted, change_membership, check_membership_change
-from .views_access import member_required
+from .views_explain import ticket_by_number
 
 PAGE_SIZE = 25
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    for field, errors in error.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
 
 
 @member_required("view_people")
@@ -78,8 +75,6 @@ def _member_or_404(request, user_id) -> Membership:
 @member_required("view_people")
 def person(request, slug, user_id):
     """One person: details, role and standing (admins change them), grants, and why."""
-    from tickets.models import Queue, QueueGrant
-
     member = _member_or_404(request, user_id)
     me = request.membership
     is_admin = decide(me, "manage_people").allowed
@@ -96,10 +91,8 @@ def person(request, slug, user_id):
     )
     decision = ticket = None
     if explain_form.is_bound and explain_form.is_valid():
-        from .views_join import _ticket_by_number
-
         number = explain_form.cleaned_data["ticket"]
-        ticket = _ticket_by_number(request.tenant, number)
+        ticket = ticket_by_number(request.tenant, number)
         if number and ticket is None:
             explain_form.add_error("ticket", _("There is no ticket with this number here."))
         elif explain_form.cleaned_data["role"] is not None:
@@ -183,9 +176,6 @@ def person_change(request, slug, user_id):
 @member_required("manage_queues")
 def person_grant(request, slug, user_id):
     """Let this person work a queue, until an optional date."""
-    from tickets.models import Queue
-    from tickets.services import grant_queue, revoke_queue
-
     member = _member_or_404(request, user_id)
     queue = get_object_or_404(
         Queue.objects.for_tenant(request.tenant), pk=object_id(request.POST.get("queue"))

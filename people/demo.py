@@ -1,4 +1,4 @@
-"""Access in the demo once queues and tickets exist (seed_demo runs this after tickets):
+"""Access in the demo once queues and tickets exist (seed_demo runs this after tickets.demo):
 a Light agent at work, a temporary queue grant and a waiting access request."""
 
 from __future__ import annotations
@@ -7,18 +7,15 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from .access import decide
-from .demo import DEMO_PASSWORD
-from .models import Membership
-from .services import add_member, find_or_create_user, request_access
-
-LIGHT_AGENT = ("liam@demo.example", "Liam Light")
+from accounts.access import decide
+from accounts.demo import DEMO_PASSWORD, LIGHT_AGENT
+from accounts.models import Membership
+from accounts.services import add_member, find_or_create_user, request_access
+from tickets.models import Queue, Ticket
+from tickets.services import grant_queue
 
 
 def seed(ctx) -> str:
-    from tickets.models import Queue, Ticket
-    from tickets.services import grant_queue
-
     tenant = ctx.tenant
     admin = ctx.people["admin@demo.example"]
     queues = {q.name: q for q in Queue.objects.for_tenant(tenant)}

@@ -1,4 +1,5 @@
-"""Roles: the list, creating and editing one (its reach shown first), deleting one.
+"""Roles: the list, creating and editing one (its reach shown first, in the queues its
+holders work), deleting one.
 
 Thin: every write is a service call."""
 
@@ -12,20 +13,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from .access import decide
-from .actions import ACTIONS, SCOPE_ALL, SCOPE_QUEUES
-from .forms import RoleForm
-from .granting import check_grant
-from .models import Membership, Role
-from .services import (
+from accounts.access import decide
+from accounts.actions import ACTIONS, SCOPE_ALL, SCOPE_QUEUES
+from accounts.forms import RoleForm, add_errors
+from accounts.granting import check_grant
+from accounts.models import Membership, Role
+from accounts.services import (
     NotPermitted,
     change_role_template,
     check_role_change,
     create_role,
     delete_role,
 )
-from .views_access import member_required
-from .views_people import _add_errors
+from accounts.views_access import member_required
+from tickets.models import QueueGrant
 
 # Actions that change tickets: a role with these "writes" in the queues it works.
 WRITE_ACTIONS = {"reply_public", "add_internal_note", "assign_ticket", "change_ticket_status"}
@@ -49,8 +50,6 @@ def roles(request, slug):
 
 def role_reach(*, role: Role | None, permissions: list[str], scope: str) -> list[str]:
     """What saving this role would do, in sentences: who gains or loses what, and where."""
-    from tickets.models import QueueGrant
-
     if role is None:
         return [_("No one has this new role yet; it gives nothing until you give it to someone.")]
     members = Membership.objects.for_tenant(role.tenant).active().filter(role=role)
@@ -146,7 +145,7 @@ def role_edit(request, slug, role_id=None):
             else:
                 change_role_template(role=role, by=request.user, **data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_errors(form, error)
         except NotPermitted as refusal:
             form.add_error(None, refusal.message)
         else:

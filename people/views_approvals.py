@@ -1,4 +1,5 @@
-"""Approving people: sign-ups waiting for an admin, and members' requests for access.
+"""Approving people: sign-ups waiting for an admin, and members' requests for access (which
+a queue grant may answer).
 
 Thin: every write is a service call."""
 
@@ -9,16 +10,18 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .access import ensure
-from .models import AccessRequest, AuditEntry, Membership, Role
-from .services import (
+from accounts.access import ensure
+from accounts.models import AccessRequest, AuditEntry, Membership, Role
+from accounts.services import (
     NotPermitted,
     approve_registration,
     change_membership,
     decide_access_request,
     reject_registration,
 )
-from .views_access import member_required
+from accounts.views_access import member_required
+from tickets.models import Ticket
+from tickets.services import grant_queue
 
 
 @member_required("manage_people")
@@ -82,9 +85,6 @@ def approval_decide(request, slug, membership_id):
 @member_required("manage_people")
 def access_request_decide(request, slug, request_id):
     """Grant (by a role change or a queue grant) or decline a member's request."""
-    from tickets.models import Ticket
-    from tickets.services import grant_queue
-
     access_request = get_object_or_404(
         AccessRequest.objects.for_tenant(request.tenant).select_related(
             "membership__user", "membership__role"

@@ -1,0 +1,35 @@
+"""People pages that show or change tickets and queues (under /t/<slug>/).
+
+Served in the ``accounts`` namespace together with accounts.urls (helpdesk/urls.py joins
+them), so their names are ``accounts:people``, ``accounts:person`` and so on, as before."""
+
+from django.urls import path
+
+from . import views_approvals, views_explain, views_people, views_roles
+
+urlpatterns = [
+    # Why can't I?
+    path("access/", views_explain.access, name="access"),
+    path("access/request/", views_explain.ask_for_access, name="ask_for_access"),
+    # People.
+    path("people/", views_people.people, name="people"),
+    path("people/approvals/", views_approvals.approvals, name="approvals"),
+    path(
+        "people/approvals/<id:membership_id>/",
+        views_approvals.approval_decide,
+        name="approval_decide",
+    ),
+    path(
+        "people/access-requests/<id:request_id>/",
+        views_approvals.access_request_decide,
+        name="access_request_decide",
+    ),
+    path("people/<id:user_id>/", views_people.person, name="person"),
+    path("people/<id:user_id>/change/", views_people.person_change, name="person_change"),
+    path("people/<id:user_id>/queues/", views_people.person_grant, name="person_grant"),
+    # Roles.
+    path("roles/", views_roles.roles, name="roles"),
+    path("roles/new/", views_roles.role_edit, name="role_create"),
+    path("roles/<id:role_id>/", views_roles.role_edit, name="role_edit"),
+    path("roles/<id:role_id>/delete/", views_roles.role_delete, name="role_delete"),
+]
