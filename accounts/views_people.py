@@ -201,13 +201,6 @@ def person_grant(request, slug, user_id):
             _("%(name)s no longer works %(queue)s.") % {"name": member.user, "queue": queue.name},
         )
         return redirect("accounts:person", slug=slug, user_id=user_id)
-    if not member.role.is_staff:
-        messages.error(
-            request,
-            _("%(name)s is a customer: customers do not work queues. Give a staff role first.")
-            % {"name": member.user},
-        )
-        return redirect("accounts:person", slug=slug, user_id=user_id)
     expires_at = None
     until = request.POST.get("expires_on", "").strip()
     if until:
@@ -224,6 +217,9 @@ def person_grant(request, slug, user_id):
         grant_queue(queue=queue, user=member.user, by=request.user, expires_at=expires_at)
     except NotPermitted as refusal:
         messages.error(request, refusal.message)
+        return redirect("accounts:person", slug=slug, user_id=user_id)
+    except ValidationError as refusal:  # a customer: the service says why
+        messages.error(request, " ".join(refusal.messages))
         return redirect("accounts:person", slug=slug, user_id=user_id)
     messages.success(
         request, _("%(name)s now works %(queue)s.") % {"name": member.user, "queue": queue.name}
