@@ -159,7 +159,7 @@ class ArticleQuerySet(TenantQuerySet):
         if can(member, "manage_articles"):
             return articles
         audiences = [Article.Audience.PUBLIC, Article.Audience.CUSTOMERS]
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             audiences.append(Article.Audience.STAFF)
         for_my_role = Exists(
             Article.roles.through.objects.filter(article_id=OuterRef("pk"), role_id=member.role_id)
@@ -465,14 +465,14 @@ class IdeaQuerySet(TenantQuerySet):
         if member is None or not member.is_active:
             return self.none()
         ideas = self.for_tenant(member.tenant)
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             return ideas
         return ideas.filter(audience=Idea.Audience.EVERYONE)
 
     def with_votes(self, member: Membership):
         """With the vote count, the member's own vote, and whether the author may be named to
         them: a customer is never shown another customer's name (staff and themselves, yes)."""
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             named = Value(True)
         else:
             staff_author = Membership.objects.filter(

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from accounts.access import ensure
+from accounts.access import can, ensure
 from accounts.models import Membership, Role, Tenant, User
 from accounts.services import record_audit
 from helpdesk.mail import subject_line
@@ -376,7 +376,7 @@ def suggest_idea(
 ) -> Idea:
     """A member's idea. Staff ideas are staff-only unless they say otherwise; a customer's
     idea is for everyone (a customer cannot hide an idea from the staff who answer it)."""
-    if not membership.is_staff:
+    if not can(membership, "view_staff_content"):
         audience = Idea.Audience.EVERYONE
     elif audience is None:
         audience = Idea.Audience.STAFF
@@ -425,7 +425,7 @@ def answer_idea(*, idea: Idea, by: Membership, status: str, answer: str) -> Idea
 
 def thank_agent(*, by: Membership, agent: Membership, message: str) -> ThankYouNote:
     ensure(by, "thank_agents")
-    if agent.tenant_id != by.tenant_id or not agent.is_staff:
+    if agent.tenant_id != by.tenant_id or not can(agent, "work_tickets"):
         raise KnowledgeError(_("Thank-you notes go to agents of this helpdesk."))
     if agent.user_id == by.user_id:
         raise KnowledgeError(_("You cannot thank yourself."))
