@@ -28,7 +28,23 @@ ACTIONS = {
     "publish_announcements": _("publish announcements"),
     "manage_onboarding": _("set onboarding checklists"),
     "answer_ideas": _("answer ideas and set their status"),
+    # What being staff stands for, each asked of decide() where it matters.
+    "use_workspace": _("work in the agents' workspace"),
+    "work_tickets": _("be assigned tickets and work queues"),
+    "view_internal_notes": _("read and search internal notes"),
+    "view_all_queues": _("see every queue (those not offered in the portal too) and who works it"),
+    "view_staff_content": _("read the articles and ideas meant for staff"),
 }
+
+# The actions that made a role staff before they were actions: every staff role holds them
+# (migration accounts 0005 gave them to the roles that existed then).
+STAFF_WORK = [
+    "use_workspace",
+    "work_tickets",
+    "view_internal_notes",
+    "view_all_queues",
+    "view_staff_content",
+]
 
 # What a customer role holds. Every other action is staff work: a customer is never offered to ask
 # for it (accounts.access.decide), since granting it would make them staff, which an admin does by
@@ -54,6 +70,7 @@ _STAFF = [
     "change_ticket_status",
     "view_people",
     "view_kudos",
+    *STAFF_WORK,
 ]
 
 BUILTIN_ROLES = {

@@ -156,7 +156,16 @@ def _seed_joining(ctx: DemoContext, roles: dict[str, Role]) -> str:
             "Sees the tickets of the queues granted to them and writes internal notes; "
             "cannot reply to requesters or change a ticket's status."
         ),
-        permissions=["view_ticket", "add_internal_note", "view_people"],
+        permissions=[
+            "view_ticket",
+            "add_internal_note",
+            "view_people",
+            "use_workspace",
+            "work_tickets",
+            "view_internal_notes",
+            "view_all_queues",
+            "view_staff_content",
+        ],
         scope="queues",
     )
     email, name = APPLICANT

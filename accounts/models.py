@@ -361,7 +361,7 @@ class JoiningRule(TenantOwned):
     @property
     def lets_staff_in_unchecked(self) -> bool:
         """Sign-ups become staff with no admin looking first: worth a second thought."""
-        return self.role.is_staff and not self.requires_approval
+        return self.role.allows("use_workspace") and not self.requires_approval
 
 
 class InvitationQuerySet(TenantQuerySet):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import signin
+from .access import can
 from .forms import ThrottledLoginForm
 from .models import Membership
 from .services import accepts_sign_ups
@@ -76,7 +77,7 @@ def tenant_home(request, slug):
 
 @member_required()
 def _front_door(request, slug):
-    if request.membership.is_staff:
+    if can(request.membership, "use_workspace"):
         return redirect("tickets:workspace", slug=slug)
     return redirect("tickets:portal", slug=slug)
 

@@ -172,9 +172,9 @@ def welcome(request, slug):
     membership = request.membership
     allowed = set(permissions_of(membership))
     starts = []
-    if "submit_ticket" in allowed and not membership.is_staff:
+    if "submit_ticket" in allowed and "use_workspace" not in allowed:
         starts.append((reverse("tickets:portal", args=[slug]), _("Open your requests")))
-    if membership.is_staff:
+    if "use_workspace" in allowed:
         starts.append((reverse("tickets:workspace", args=[slug]), _("Go to the workspace")))
     if "view_people" in allowed:
         starts.append((reverse("accounts:people", args=[slug]), _("Meet the people")))

@@ -197,14 +197,17 @@ def people_directory(request, slug):
     page = Paginator(people.directory(tenant), 50).get_page(request.GET.get("page"))
     members = list(page.object_list)
     agents = {row["id"]: row for row in named_breakdown(tenant, start, end, Dimension.AGENT)}
-    customer_ids = [m.user_id for m in members if not m.role.is_staff]
+    # Who gets an agent's figures and who a requester's: what their role lets them do, the
+    # same words decide() reads (a deactivated agent keeps the figures of their work).
+    works = {m.pk: m.role.allows("work_tickets") for m in members}
+    customer_ids = [m.user_id for m in members if not works[m.pk]]
     requested = people.requested_counts(tenant, start, end, customer_ids)
     rows = [
         {
             "membership": m,
             "tenure_days": people.tenure_days(m),
-            "agent": agents.get(m.user_id) if m.role.is_staff else None,
-            "requested": None if m.role.is_staff else requested.get(m.user_id, 0),
+            "agent": agents.get(m.user_id) if works[m.pk] else None,
+            "requested": None if works[m.pk] else requested.get(m.user_id, 0),
         }
         for m in members
     ]
@@ -231,7 +234,7 @@ def people_directory(request, slug):
 def _person_context(request, membership: Membership) -> dict:
     tenant = request.tenant
     form, start, end, preset = _period(request, default_days=90)
-    is_staff = membership.role.is_staff
+    works_tickets = membership.role.allows("work_tickets")  # an agent's figures or a requester's
     context = {
         "form": form,
         "period_start": start,
@@ -241,11 +244,11 @@ def _person_context(request, membership: Membership) -> dict:
         "person": membership,
         "tenure_days": people.tenure_days(membership),
         "activity": people.weekly_activity(tenant, membership.user_id),
-        "is_staff": is_staff,
+        "works_tickets": works_tickets,
         "state": freshness(tenant),
         "figures": FIGURES,
     }
-    if is_staff:
+    if works_tickets:
         context["handled"] = headline(tenant, start, end, Dimension.AGENT, membership.user_id)
         context["kind_words"] = people.kind_words(tenant, membership.user_id)
     else:

@@ -6,6 +6,7 @@ Thin: every write is a service call."""
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -124,6 +125,9 @@ def access_request_decide(request, slug, request_id):
             outcome = _("declined")
     except NotPermitted as refusal:
         messages.error(request, refusal.message)
+        return redirect("accounts:approvals", slug=slug)
+    except ValidationError as refusal:  # grant_queue: customers work no queue
+        messages.error(request, " ".join(refusal.messages))
         return redirect("accounts:approvals", slug=slug)
     messages.success(
         request, _("%(name)s: %(outcome)s.") % {"name": member.user, "outcome": outcome}

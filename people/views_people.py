@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import datetime, time
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -191,13 +192,6 @@ def person_grant(request, slug, user_id):
             _("%(name)s no longer works %(queue)s.") % {"name": member.user, "queue": queue.name},
         )
         return redirect("accounts:person", slug=slug, user_id=user_id)
-    if not member.role.is_staff:
-        messages.error(
-            request,
-            _("%(name)s is a customer: customers do not work queues. Give a staff role first.")
-            % {"name": member.user},
-        )
-        return redirect("accounts:person", slug=slug, user_id=user_id)
     expires_at = None
     until = request.POST.get("expires_on", "").strip()
     if until:
@@ -214,6 +208,9 @@ def person_grant(request, slug, user_id):
         grant_queue(queue=queue, user=member.user, by=request.user, expires_at=expires_at)
     except NotPermitted as refusal:
         messages.error(request, refusal.message)
+        return redirect("accounts:person", slug=slug, user_id=user_id)
+    except ValidationError as refusal:  # a customer: the service says why
+        messages.error(request, " ".join(refusal.messages))
         return redirect("accounts:person", slug=slug, user_id=user_id)
     messages.success(
         request, _("%(name)s now works %(queue)s.") % {"name": member.user, "queue": queue.name}

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from accounts.access import Decision, Refused, ensure
+from accounts.access import can, ensure
 from accounts.models import Membership
 
 from .models import Queue, QueueGrant, Ticket, granted_queue_ids, works_every_queue
@@ -66,12 +66,13 @@ def ticket_rule(member: Membership, action: str, ticket: Ticket):
 def ensure_may_write(member: Membership, ticket: Ticket, *, is_public: bool = True) -> None:
     """May this member add to the conversation (a reply, a note, files, or a reopening)?
 
-    Staff by their reply or note rights; the requester's side by their right to submit
-    requests, and never an internal note. The portal, the workspace and the API all ask this.
+    A note needs the right to write notes (no customer holds it); a public reply, the right to
+    reply for those who work tickets, else the requester's side's right to submit requests.
+    The portal, the workspace and the API all ask this.
     """
-    if member.is_staff:
-        ensure(member, "reply_public" if is_public else "add_internal_note", ticket)
-    elif not is_public:
-        raise Refused(Decision(False, [_("Internal notes are for staff only.")]))
+    if not is_public:
+        ensure(member, "add_internal_note", ticket)
+    elif can(member, "work_tickets"):
+        ensure(member, "reply_public", ticket)
     else:
         ensure(member, "submit_ticket", ticket)

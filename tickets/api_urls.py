@@ -2,7 +2,8 @@
 
 from rest_framework.routers import SimpleRouter
 
-from .api.tickets import QueueViewSet, TicketViewSet
+from .api.queues import QueueViewSet
+from .api.tickets import TicketViewSet
 
 router = SimpleRouter(use_regex_path=False)  # path converters: <id:pk>
 router.register("tickets", TicketViewSet, basename="ticket")

@@ -8,7 +8,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermission, UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
+from accounts.access import can
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
 from helpdesk import versions
@@ -54,6 +55,12 @@ m2m_changed.connect(
 )
 
 
+def sees_every_ticket(member: Membership) -> bool:
+    """Whether the member's tickets are all of the tenant's (their role's scope, or agents where
+    the tenant lets agents work every queue)."""
+    return member.sees_all_tickets or (member.works_queues and member.tenant.agents_work_all_queues)
+
+
 def works_every_queue(member: Membership) -> bool:
     """Supervisors and admins work every queue, and so do agents where the tenant says so."""
     return member.sees_all_tickets or member.tenant.agents_work_all_queues
@@ -90,6 +97,13 @@ def granted_queue_ids(member: Membership) -> list[int]:
 
 
 class QueueQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership):
+        """Queues the member sees: every one with "view_all_queues", else the portal's."""
+        queues = self.for_tenant(member.tenant)
+        if can(member, "view_all_queues"):
+            return queues
+        return queues.filter(is_public=True)
+
     def worked_by(self, member: Membership):
         """Queues the member works: all for supervisors/admins or where the tenant says so."""
         queues = self.for_tenant(member.tenant)
@@ -183,11 +197,9 @@ class TicketQuerySet(TenantQuerySet):
         tickets = self.for_tenant(member.tenant)
         if not member.is_active:
             return tickets.none()
-        if member.sees_all_tickets:
+        if sees_every_ticket(member):
             return tickets
         if member.works_queues:
-            if member.tenant.agents_work_all_queues:
-                return tickets
             return tickets.filter(
                 Q(queue_id__in=granted_queue_ids(member)) | Q(assignee_id=member.user_id)
             )
@@ -223,19 +235,17 @@ class TicketQuerySet(TenantQuerySet):
     def unassigned(self):
         return self.filter(assignee__isnull=True)
 
-    def search(self, text: str, *, include_internal: bool):
-        """Full text over subject, description and the conversation.
+    def search(self, text: str, *, member: Membership):
+        """Full text over subject, description and the conversation the member may read.
 
         PostgreSQL: the GIN indexes of migration 0003 serve these expressions. Elsewhere
-        (SQLite for the demo) a plain icontains. Internal notes are searched for staff only,
-        so that a customer's search never reveals what a note says.
+        (SQLite for the demo) a plain icontains. The conversation is read through
+        Comment.objects.visible_to, so that a customer's search never reveals what a note says.
         """
         text = (text or "").strip()
         if not text:
             return self
-        comments = Comment.objects.all()
-        if not include_internal:
-            comments = comments.filter(is_public=True)
+        comments = Comment.objects.visible_to(member)
         if settings.IS_POSTGRES:
             from django.contrib.postgres.search import SearchQuery, SearchVector
 
@@ -375,6 +385,20 @@ STATUS_LABELS = dict(Ticket.Status.choices)
 PRIORITY_LABELS = dict(Ticket.Priority.choices)
 
 
+class CommentQuerySet(TenantQuerySet):
+    def visible_to(self, member: Membership):
+        """The only door to comments: those of the tickets the member sees, internal notes only
+        to those decide() lets read them ("view_internal_notes"; never a customer)."""
+        comments = self.for_tenant(member.tenant)
+        if not member.is_active:
+            return comments.none()
+        if not sees_every_ticket(member):
+            comments = comments.filter(ticket__in=Ticket.objects.visible_to(member).values("pk"))
+        if not can(member, "view_internal_notes"):
+            comments = comments.filter(is_public=True)
+        return comments
+
+
 class Comment(TenantOwned):
     """A public reply or an internal note (``is_public=False``: staff only, never a customer)."""
 
@@ -383,6 +407,8 @@ class Comment(TenantOwned):
     body = models.TextField(max_length=50_000)
     is_public = models.BooleanField(default=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = CommentQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
@@ -481,13 +507,13 @@ def attachment_path(instance, filename):
 
 class AttachmentQuerySet(TenantQuerySet):
     def visible_to(self, member: Membership):
-        """Attachments of tickets the member sees; a customer never gets an internal note's."""
+        """Attachments of tickets the member sees: the request's own, and those of the comments
+        the member may read (Comment.objects.visible_to: never an internal note's to a customer)."""
         attachments = self.for_tenant(member.tenant).filter(
             ticket__in=Ticket.objects.visible_to(member).values("pk")
         )
-        if not member.is_staff:
-            attachments = attachments.exclude(comment__is_public=False)
-        return attachments
+        readable = Exists(Comment.objects.visible_to(member).filter(pk=OuterRef("comment_id")))
+        return attachments.filter(Q(comment__isnull=True) | readable)
 
 
 class Attachment(TenantOwned):

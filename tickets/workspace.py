@@ -79,7 +79,7 @@ def workspace_tickets(member: Membership, data: dict):
     if data.get("updated_after"):
         tickets = tickets.filter(updated_at__gte=_day_start(data["updated_after"]))
     if data.get("q"):
-        tickets = tickets.search(data["q"], include_internal=member.is_staff)
+        tickets = tickets.search(data["q"], member=member)
     sort = data.get("sort") or ("-updated" if view == "recent" else "-created")
     order = SORTS.get(sort, SORTS["-created"])[0]
     if "priority_rank" in order:

@@ -69,7 +69,7 @@ class ArticleQuerySet(TenantQuerySet):
         if can(member, "manage_articles"):
             return articles
         audiences = [Article.Audience.PUBLIC, Article.Audience.CUSTOMERS]
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             audiences.append(Article.Audience.STAFF)
         for_my_role = Exists(
             Article.roles.through.objects.filter(article_id=OuterRef("pk"), role_id=member.role_id)

@@ -8,6 +8,7 @@ from django.db.models import BooleanField, Count, Exists, ExpressionWrapper, Out
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.access import can
 from accounts.models import Membership
 from accounts.tenancy import TenantOwned, TenantQuerySet
 
@@ -18,14 +19,14 @@ class IdeaQuerySet(TenantQuerySet):
         if member is None or not member.is_active:
             return self.none()
         ideas = self.for_tenant(member.tenant)
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             return ideas
         return ideas.filter(audience=Idea.Audience.EVERYONE)
 
     def with_votes(self, member: Membership):
         """With the vote count, the member's own vote, and whether the author may be named to
         them: a customer is never shown another customer's name (staff and themselves, yes)."""
-        if member.is_staff:
+        if can(member, "view_staff_content"):
             named = Value(True)
         else:
             staff_author = Membership.objects.filter(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from accounts.access import ensure
+from accounts.access import can, ensure
 from accounts.models import Membership
 from accounts.services import record_audit
 
@@ -21,7 +21,7 @@ def suggest_idea(
 ) -> Idea:
     """A member's idea. Staff ideas are staff-only unless they say otherwise; a customer's
     idea is for everyone (a customer cannot hide an idea from the staff who answer it)."""
-    if not membership.is_staff:
+    if not can(membership, "view_staff_content"):
         audience = Idea.Audience.EVERYONE
     elif audience is None:
         audience = Idea.Audience.STAFF

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.access import ensure
+from accounts.access import can, ensure
 from accounts.models import Membership, Tenant
 from helpdesk.mail import subject_line
 from tickets.models import Ticket
@@ -28,7 +28,7 @@ from .base import KnowledgeError
 
 def thank_agent(*, by: Membership, agent: Membership, message: str) -> ThankYouNote:
     ensure(by, "thank_agents")
-    if agent.tenant_id != by.tenant_id or not agent.is_staff:
+    if agent.tenant_id != by.tenant_id or not can(agent, "work_tickets"):
         raise KnowledgeError(_("Thank-you notes go to agents of this helpdesk."))
     if agent.user_id == by.user_id:
         raise KnowledgeError(_("You cannot thank yourself."))

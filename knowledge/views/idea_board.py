@@ -21,7 +21,7 @@ from .base import _back
 @member_required()
 def ideas(request, slug):
     member = request.membership
-    form = IdeaForm(request.POST or None, for_staff=member.is_staff)
+    form = IdeaForm(request.POST or None, for_staff=can(member, "view_staff_content"))
     if request.method == "POST" and form.is_valid():
         services.suggest_idea(membership=member, **form.cleaned_data)
         messages.success(request, _("Thank you for your idea!"))

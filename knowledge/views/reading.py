@@ -74,7 +74,7 @@ def article_detail(request, slug, article_slug):
             "can_manage": can(member, "manage_articles"),
             "is_stale": article.is_stale(stale_days),
             "query": request.GET.get("q", "")[:200],
-            "offers_deflection": not member.is_staff,
+            "offers_deflection": not can(member, "use_workspace"),
         },
     )
 

@@ -2,6 +2,7 @@
 
 import pytest
 
+from accounts.actions import STAFF_WORK
 from accounts.models import Role
 from accounts.services import add_member, find_or_create_user
 from tests.factories import PASSWORD
@@ -18,7 +19,8 @@ def lena(acme, billing):
         key="light",
         name="Light agent",
         scope="queues",
-        permissions=["view_ticket", "add_internal_note", "submit_ticket"],
+        # Staff work is a list of actions (accounts.actions.STAFF_WORK), held like any other.
+        permissions=["view_ticket", "add_internal_note", "submit_ticket", *STAFF_WORK],
     )
     user = find_or_create_user(email="lena@acme.test", password=PASSWORD, name="Lena Light")
     member = add_member(tenant=acme, user=user, role=role, by=None)

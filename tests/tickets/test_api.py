@@ -270,7 +270,7 @@ def test_api_list_counts_up_to_a_limit_and_pages_on_past_it(api, acme, alice, bo
 
 @pytest.mark.parametrize("zone", ["UTC", "Asia/Jerusalem"])
 def test_api_list_says_what_the_ticket_serializer_says(api, acme, sam, alice, bob, billing, zone):
-    """The list is written without DRF's fields: the same JSON, byte for byte."""
+    """The list says what TicketSerializer says of each ticket: the same JSON, byte for byte."""
     from django.utils import timezone
     from rest_framework.renderers import JSONRenderer
 

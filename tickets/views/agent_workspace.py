@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from accounts.access import can
+from accounts.access import Refused, can
 from accounts.models import Membership, User
 from accounts.staff import active_staff
 from accounts.views_access import member_required
@@ -21,11 +21,9 @@ from ..models import SavedFilter, Ticket
 from ..services import (
     InvalidTransition,
     TicketClosed,
-    assign_ticket,
-    change_status,
     delete_filter,
     save_filter,
-    set_tags,
+    update_ticket,
 )
 from ..workspace import cheap_page, workspace_tickets
 
@@ -35,7 +33,7 @@ from ..workspace import cheap_page, workspace_tickets
 @member_required("view_ticket")
 def workspace(request, slug):
     member = request.membership
-    if not member.is_staff:
+    if not can(member, "use_workspace"):
         return redirect("tickets:portal", slug=slug)
     staff = active_staff(request.tenant)  # read once for both forms' assignee lists
     form = WorkspaceFilterForm(request.GET or None, member=member, staff=staff)
@@ -81,7 +79,7 @@ def bulk(request, slug):
     """One action on the selected rows; each ticket goes through its service and its check."""
     member = request.membership
     form = BulkForm(request.POST, tenant=request.tenant)
-    if not member.is_staff:
+    if not can(member, "use_workspace"):
         messages.error(request, _("Choose tickets and an action."))
         return _back(request, slug)
     if not form.is_valid():
@@ -93,11 +91,6 @@ def bulk(request, slug):
                 messages.error(request, " ".join(errors))
         return _back(request, slug)
     data = form.cleaned_data
-    action = {
-        "assign": "assign_ticket",
-        "status": "change_ticket_status",
-        "tags": "change_ticket_status",
-    }[data["bulk_action"]]
     assignee = None
     if data["bulk_action"] == "assign" and data["assignee"] not in ("none", "me"):
         assignee = get_object_or_404(
@@ -114,19 +107,16 @@ def bulk(request, slug):
     done, refused = 0, []
     tickets = Ticket.objects.visible_to(member).filter(pk__in=data["tickets"]).with_tags()
     for ticket in tickets.select_related("queue"):
-        if not can(member, action, ticket):
-            refused.append(f"#{ticket.number}")
-            continue
+        if data["bulk_action"] == "assign":
+            changes = {"assignee": assignee}
+        elif data["bulk_action"] == "status":
+            changes = {"status": data["status"]}
+        else:
+            changes = {"tags": [t.name for t in ticket.tags.all()] + data["tags"].split(",")}
         try:
-            if data["bulk_action"] == "assign":
-                assign_ticket(ticket=ticket, assignee=assignee, by=request.user)
-            elif data["bulk_action"] == "status":
-                change_status(ticket=ticket, to=data["status"], by=request.user)
-            else:
-                names = [t.name for t in ticket.tags.all()] + data["tags"].split(",")
-                set_tags(ticket=ticket, names=names, by=request.user)
+            update_ticket(ticket=ticket, member=member, by=request.user, changes=changes)
             done += 1
-        except (InvalidTransition, TicketClosed):
+        except (Refused, InvalidTransition, TicketClosed):
             refused.append(f"#{ticket.number}")
     if done:
         messages.success(
@@ -146,7 +136,7 @@ def bulk(request, slug):
 @member_required("view_ticket")
 def save_workspace_filter(request, slug):
     form = SaveFilterForm(request.POST)
-    if request.membership.is_staff and form.is_valid():
+    if can(request.membership, "use_workspace") and form.is_valid():
         saved = save_filter(
             tenant=request.tenant,
             owner=request.user,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from accounts.access import Refused, decide
+from accounts.access import Refused, can, decide
 
 from ..models import Ticket
 
@@ -18,7 +18,7 @@ def _find_ticket(request, number) -> Ticket:
     ticket.tenant = request.tenant  # already read by the middleware
     decision = decide(request.membership, "view_ticket", ticket)
     if not decision.allowed:
-        if request.membership.is_staff:
+        if can(request.membership, "use_workspace"):
             raise Refused(decision)  # an agent may ask for the queue: say why
         raise Http404  # a customer learns nothing of other people's requests
     return ticket

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from accounts.access import can
 from accounts.views_access import member_required
 
 from .. import rows
@@ -23,7 +24,7 @@ def portal(request, slug):
     """The customer's requests (and their organization's where the helpdesk shares them)."""
     member = request.membership
     tickets = Ticket.objects.visible_to(member)
-    if member.is_staff:
+    if can(member, "use_workspace"):
         tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
     page = cheap_page(
         tickets.order_by("-created_at", "-pk").values(*rows.PORTAL_COLUMNS),

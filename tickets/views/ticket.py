@@ -21,16 +21,14 @@ from ..downloads import attachment_response
 from ..forms import RatingForm, ReplyForm, TicketUpdateForm
 from ..models import Attachment, Comment, Ticket, TicketEvent
 from ..services import (
+    FIELD_ACTIONS,
     InvalidTransition,
     TicketClosed,
     add_comment,
     assign_ticket,
     attach_file,
-    change_priority,
-    change_status,
-    move_to_queue,
     reopen_ticket,
-    set_tags,
+    update_ticket,
 )
 from .base import _find_ticket
 from .rating import _rate
@@ -41,7 +39,7 @@ from .rating import _rate
 @member_required("view_ticket")
 def ticket_page(request, slug, number):
     ticket = _find_ticket(request, number)
-    if request.membership.is_staff:
+    if can(request.membership, "use_workspace"):
         return _staff_ticket(request, ticket)
     return _customer_ticket(request, ticket)
 
@@ -198,47 +196,15 @@ def _staff_reply(request, ticket: Ticket, form: ReplyForm):
 
 
 def _staff_update(request, ticket: Ticket, form: TicketUpdateForm):
-    """Hand each changed property to its service; all or nothing. None means a form error."""
-    member, data, by = request.membership, form.cleaned_data, request.user
-    current_tags = sorted(t.name for t in ticket.tags.all())
-    changes = [
-        (
-            "priority",
-            data["priority"] != ticket.priority,
-            "change_ticket_status",
-            lambda: change_priority(ticket=ticket, to=data["priority"], by=by),
-        ),
-        (
-            "queue",
-            data["queue"] != ticket.queue,
-            "assign_ticket",
-            lambda: move_to_queue(ticket=ticket, queue=data["queue"], by=by),
-        ),
-        (
-            "assignee",
-            data["assignee"] != ticket.assignee,
-            "assign_ticket",
-            lambda: assign_ticket(ticket=ticket, assignee=data["assignee"], by=by),
-        ),
-        (
-            "tags",
-            data["tags"] != current_tags,
-            "change_ticket_status",
-            lambda: set_tags(ticket=ticket, names=data["tags"], by=by),
-        ),
-        (
-            "status",
-            data["status"] != ticket.status,
-            "change_ticket_status",
-            lambda: change_status(ticket=ticket, to=data["status"], by=by),
-        ),
-    ]
+    """Hand the changed properties to update_ticket; all or nothing. None means a form error."""
+    data = form.cleaned_data
     try:
-        with transaction.atomic():
-            for _field, changed, action, apply in changes:
-                if changed:
-                    ensure(member, action, ticket)
-                    apply()
+        update_ticket(
+            ticket=ticket,
+            member=request.membership,
+            by=request.user,
+            changes={field: data[field] for field in FIELD_ACTIONS},
+        )
     except InvalidTransition as exc:
         form.add_error(
             "status",
@@ -304,8 +270,8 @@ def _customer_ticket(request, ticket: Ticket):
             if rating_form.is_valid() and _rate(request, ticket, rating_form):
                 return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
     comments = (
-        Comment.objects.for_tenant(ticket.tenant)
-        .filter(ticket=ticket, is_public=True)
+        Comment.objects.visible_to(member)
+        .filter(ticket=ticket)
         .select_related("author")
         .prefetch_related("attachments")
     )
@@ -327,7 +293,7 @@ def _customer_ticket(request, ticket: Ticket):
 @member_required("view_ticket")
 def ticket_presence(request, slug, number):
     """Heartbeat (POST) and who else is on this ticket now (JSON); staff only."""
-    if not request.membership.is_staff:
+    if not can(request.membership, "use_workspace"):
         raise Http404
     ticket = _find_ticket(request, number)
     if request.method == "POST":

@@ -17,6 +17,11 @@ from django.utils.translation import template
 _TAG = re.compile(r"\{\{.*?\}\}|\{%-?\s*(.*?)\s*-?%\}", re.S)
 _STRING = r"""("(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
 _GETTEXT = re.compile(r"\b_\(\s*" + _STRING + r"\s*[,)]")
+_PLURAL_BLOCK = re.compile(
+    r"(\{% blocktranslate(?: trimmed)? %\})"
+    r"((?:(?!\{% endblocktranslate %\}).)*?\{% plural %\})",
+    re.S,
+)
 _PGETTEXT = re.compile(r"\bpgettext\(\s*" + _STRING + r"\s*,\s*" + _STRING)
 
 
@@ -60,12 +65,7 @@ def _plural_counts(source: str) -> str:
         head, body = block.group(1), block.group(2)
         return head.replace("blocktranslate", "blocktranslate count counter=1", 1) + body
 
-    return re.sub(
-        r"(\{% blocktranslate(?: trimmed)? %\})((?:(?!\{% endblocktranslate %\}).)*?\{% plural %\})",
-        counted,
-        source,
-        flags=re.S,
-    )
+    return _PLURAL_BLOCK.sub(counted, source)
 
 
 def jinja_templatize(src, origin=None):
