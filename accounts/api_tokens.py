@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.throttles import ScopedThrottle
+from core.throttles import ScopedThrottle
 
 from . import signin
 from .models import ApiToken

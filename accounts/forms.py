@@ -6,8 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator
 from django.utils.translation import gettext_lazy as _
 
-from helpdesk.cache import CacheUnavailable
-from helpdesk.client import client_ip
+from core.cache import CacheUnavailable
+from core.client import client_ip
 
 from . import signin
 from .actions import ACTIONS, SCOPES

@@ -28,10 +28,10 @@ from django.conf import settings
 from django.contrib.auth import authenticate as django_authenticate
 from django.core.cache import cache
 
-from helpdesk import throttles
-from helpdesk.cache import CacheUnavailable
-from helpdesk.client import client_ip
-from helpdesk.throttles import hit
+from core import throttles
+from core.cache import CacheUnavailable
+from core.client import client_ip
+from core.throttles import hit
 
 from .models import normal_address
 

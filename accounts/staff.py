@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.db.models.signals import post_delete, post_save
 
-from helpdesk.versions import bump, cached
+from core.versions import bump, cached
 
 from .models import Membership, Role, User
 

@@ -2,7 +2,7 @@
 or issued before the owner's last password change, or when the owner is deactivated.
 
 A membership removed or deactivated needs nothing here: the tenant door
-(helpdesk.api.TenantScopedViewSet) refuses non-members whatever authenticated them.
+(accounts.viewsets.TenantScopedViewSet) refuses non-members whatever authenticated them.
 """
 
 import hashlib

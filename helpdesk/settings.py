@@ -53,12 +53,12 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "accounts.middleware.TenantMiddleware",
-    "helpdesk.middleware.RefuseNulMiddleware",  # last: its 400 page has the request's user
+    "core.middleware.RefuseNulMiddleware",  # last: its 400 page has the request's user
 ]
 
 # The benchmark counts SQL per request (X-Queries header); never on unless asked for.
 if env.bool("BENCH_QUERY_HEADER", default=False):
-    MIDDLEWARE.insert(0, "helpdesk.bench.QueryCountMiddleware")
+    MIDDLEWARE.insert(0, "core.bench.QueryCountMiddleware")
 
 ROOT_URLCONF = "helpdesk.urls"
 WSGI_APPLICATION = "helpdesk.wsgi.application"
@@ -126,7 +126,7 @@ LOGIN_SLOWDOWN_SECONDS = env.int("LOGIN_SLOWDOWN_SECONDS", default=30)
 # Password-reset mails: per e-mail address, and requests per client address.
 PASSWORD_RESET_RATE = env("PASSWORD_RESET_RATE", default="3/hour")
 PASSWORD_RESET_CLIENT_RATE = env("PASSWORD_RESET_CLIENT_RATE", default="10/hour")
-# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed: see helpdesk/client.py.
+# Proxies (addresses or CIDRs) whose X-Forwarded-For is believed: see core/client.py.
 TRUSTED_PROXIES = env.list("TRUSTED_PROXIES", default=[])
 # API tokens: lifetime when the caller names none, and the longest one may ask for.
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=90)
@@ -138,7 +138,7 @@ REDIS_SOCKET_TIMEOUT = env.float("REDIS_SOCKET_TIMEOUT", default=1.0)
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "helpdesk.cache.KeptClientRedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "socket_timeout": REDIS_SOCKET_TIMEOUT,
@@ -302,19 +302,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "helpdesk.rest.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "accounts.rest.PageNumberPagination",
     "DEFAULT_PARSER_CLASSES": [
-        "helpdesk.parsers.JSONObjectParser",  # an object, no NUL: else 400, not a 500
+        "core.parsers.JSONObjectParser",  # an object, no NUL: else 400, not a 500
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "helpdesk.rest.exception_handler",
-    # Per client address (helpdesk.client, trusting TRUSTED_PROXIES only) or per person.
+    "EXCEPTION_HANDLER": "accounts.rest.exception_handler",
+    # Per client address (core.client, trusting TRUSTED_PROXIES only) or per person.
     "DEFAULT_THROTTLE_CLASSES": [
-        "helpdesk.throttles.AnonThrottle",
-        "helpdesk.throttles.UserThrottle",
+        "core.throttles.AnonThrottle",
+        "core.throttles.UserThrottle",
     ],
     "DEFAULT_THROTTLE_RATES": {
         "anon": env("THROTTLE_ANON", default="60/min"),
@@ -330,7 +330,7 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": r"/api/v1",
-    # helpdesk.converters: ids of at most 18 digits (below a bigint).
+    # core.converters: ids of at most 18 digits (below a bigint).
     "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 10**18 - 1}},
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",

@@ -5,7 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
 
-import helpdesk.converters  # noqa: F401 (registers <id:...> before any pattern is read)
+import core.converters  # noqa: F401 (registers <id:...> before any pattern is read)
 
 # isort: split
 import accounts.urls
@@ -19,7 +19,7 @@ from helpdesk.health import healthz, readyz
 
 # Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
 # resolved once per request: accounts.middleware.TenantMiddleware (pages) and
-# helpdesk.api.TenantScopedViewSet (API).
+# accounts.viewsets.TenantScopedViewSet (API).
 TENANT_APPS = ["accounts", "people", "tickets", "metrics", "knowledge"]
 # The people pages that show or change tickets live above tickets (people/) but keep the
 # accounts namespace, so that `accounts:person` and the like name them as before: one include

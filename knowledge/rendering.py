@@ -13,7 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from helpdesk.text import render_markdown
+from core.text import render_markdown
 
 URL_LINE = re.compile(r"^\s*<?(https?://[^\s<>]+?)>?\s*$")
 YOUTUBE_ID = re.compile(r"^[A-Za-z0-9_-]{11}$")
@@ -79,7 +79,7 @@ def video_player(kind: str, video_id: str) -> SafeString:
 
 
 def render_article_body(text: str) -> SafeString:
-    """Markdown (sanitized by helpdesk.text) with video links on their own line as players."""
+    """Markdown (sanitized by core.text) with video links on their own line as players."""
     chunks: list[SafeString] = []
     pending: list[str] = []
     in_code = False

@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from helpdesk.versions import cached
+from core.versions import cached
 
 from .models import (
     Announcement,

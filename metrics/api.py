@@ -9,8 +9,8 @@ from rest_framework.response import Response
 
 from accounts.access import Decision, Refused, can, decide
 from accounts.models import Membership
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import MAX_ID
+from accounts.viewsets import TenantScopedViewSet
+from core.params import MAX_ID
 from tickets.models import Queue
 
 from .models import Dimension

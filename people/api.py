@@ -17,8 +17,8 @@ from accounts.api import OrganizationField, RoleKeyField
 from accounts.granting import explain_grant
 from accounts.models import Membership, Role
 from accounts.services import NotPermitted, change_membership
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import object_id
+from accounts.viewsets import TenantScopedViewSet
+from core.params import object_id
 from tickets.models import Queue, Ticket
 
 from .directory import directory

@@ -10,7 +10,7 @@ from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
 from accounts.models import Membership, Tenant
-from helpdesk.params import object_id
+from core.params import object_id
 from tickets.models import Ticket
 
 SORTS = {

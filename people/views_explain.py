@@ -16,7 +16,7 @@ from accounts.forms import ExplainForm
 from accounts.granting import explain_grant
 from accounts.services import request_access
 from accounts.views_access import member_required, render_refusal
-from helpdesk.params import whole_number
+from core.params import whole_number
 from tickets.models import Ticket
 
 

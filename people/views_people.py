@@ -22,7 +22,7 @@ from accounts.granting import check_grant, explain_grant
 from accounts.models import Membership, Organization, Role
 from accounts.services import NotPermitted, change_membership, check_membership_change
 from accounts.views_access import member_required
-from helpdesk.params import object_id
+from core.params import object_id
 from tickets.models import Queue, QueueGrant
 from tickets.services import grant_queue, revoke_queue
 

@@ -38,7 +38,7 @@ templating.Template.context_for = _telling(templating.Template.context_for)
 def own_rate_limits(monkeypatch):
     """Each test starts with unused sign-in limits and API throttles: every test client
     comes from 127.0.0.1, and the counters would otherwise run on from test to test."""
-    monkeypatch.setattr("helpdesk.throttles.NAMESPACE", f"limits-{uuid.uuid4().hex[:12]}")
+    monkeypatch.setattr("core.throttles.NAMESPACE", f"limits-{uuid.uuid4().hex[:12]}")
 
 
 def forget_cached() -> None:
@@ -62,7 +62,7 @@ def forget_cached() -> None:
 
 @pytest.fixture(scope="session", autouse=True)
 def cache_keys_of_this_run():
-    """Some keys never expire (helpdesk.versions): the run removes what it wrote."""
+    """Some keys never expire (core.versions): the run removes what it wrote."""
     yield
     forget_cached()
 

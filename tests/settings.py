@@ -31,7 +31,7 @@ CELERY_BROKER_URL = REDIS_URL or "memory://"
 CACHE_KEY_PREFIX = f"test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
 CACHES = {
     "default": {
-        "BACKEND": "helpdesk.cache.KeptClientRedisCache"  # the production backend
+        "BACKEND": "core.cache.KeptClientRedisCache"  # the production backend
         if REDIS_URL
         else "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": REDIS_URL,

@@ -1,13 +1,13 @@
-"""The Redis cache keeps one client per connection pool (helpdesk/cache.py)."""
+"""The Redis cache keeps one client per connection pool (core/cache.py)."""
 
 from django.conf import settings
 from django.core.cache import caches
 
-from helpdesk.cache import KeptClientRedisCache
+from core.cache import KeptClientRedisCache
 
 
 def test_the_redis_cache_in_use_keeps_its_client_and_works_as_django_s():
-    assert settings.CACHES["default"]["BACKEND"] == "helpdesk.cache.KeptClientRedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "core.cache.KeptClientRedisCache"
     cache = caches["default"]
     assert isinstance(cache, KeptClientRedisCache)
     client = cache._cache.get_client("a")

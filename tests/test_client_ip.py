@@ -3,7 +3,7 @@
 import pytest
 from django.test import RequestFactory
 
-from helpdesk.client import client_ip
+from core.client import client_ip
 
 
 def request(remote, forwarded=None):

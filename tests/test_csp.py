@@ -83,7 +83,7 @@ def test_remote_image_in_a_customers_comment_is_a_link_on_the_agents_page(
 
 
 def test_local_images_stay_images():
-    from helpdesk.text import render_markdown
+    from core.text import render_markdown
 
     html = render_markdown("![chart](/static/chart.png) ![far](http://elsewhere.example/x.png)")
     assert '<img alt="chart" src="/static/chart.png">' in html

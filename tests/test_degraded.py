@@ -7,7 +7,7 @@ import socket
 import pytest
 from django.db import OperationalError
 
-from helpdesk import cache as helpdesk_cache
+from core import cache as helpdesk_cache
 
 from .tickets.conftest import api_ticket_url, ticket_url
 
@@ -23,7 +23,7 @@ def cache_down(settings):
     """The production cache and session setup, pointed at a Redis that is not running."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "helpdesk.cache.KeptClientRedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": f"redis://127.0.0.1:{unused_port()}/0",
             "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }
@@ -93,7 +93,7 @@ def test_a_lost_database_is_a_clean_503(client, alice, monkeypatch, path):
         raise OperationalError("server closed the connection unexpectedly")
 
     monkeypatch.setattr("accounts.middleware.resolve_tenant", lost)
-    monkeypatch.setattr("helpdesk.api.resolve_tenant", lost)
+    monkeypatch.setattr("accounts.viewsets.resolve_tenant", lost)
     response = client.get(path)
 
     assert response.status_code == 503

@@ -1,6 +1,6 @@
 """Subjects built from what people typed stay one line, so the e-mail still goes."""
 
-from helpdesk.mail import SUBJECT_MAX, subject_line
+from core.mail import SUBJECT_MAX, subject_line
 from tickets.services import add_comment
 
 

@@ -1,4 +1,4 @@
-from helpdesk.text import plain_excerpt, render_markdown
+from core.text import plain_excerpt, render_markdown
 
 
 def test_markdown_is_rendered_and_scripts_never_reach_the_page():
@@ -27,7 +27,7 @@ def test_the_kept_converter_carries_nothing_from_one_text_to_the_next():
     import markdown as md
     import nh3
 
-    from helpdesk import text as module
+    from core import text as module
 
     def alone(text):
         html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")

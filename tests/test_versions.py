@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from helpdesk import versions
+from core import versions
 
 pytestmark = pytest.mark.django_db
 

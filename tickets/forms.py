@@ -9,7 +9,7 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
-from helpdesk.params import object_id
+from core.params import object_id
 
 from .models import Comment, NotificationTemplate, Queue, Ticket
 from .services import upload_refusals

@@ -19,7 +19,7 @@ from guardian.shortcuts import get_objects_for_user
 from accounts.access import can
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
-from helpdesk import versions
+from core import versions
 
 
 class _GrantChanges:

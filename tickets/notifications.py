@@ -21,7 +21,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import User
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 
 from .models import NotificationTemplate, Ticket, TicketEvent
 from .rating_links import link

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Membership
-from helpdesk.params import object_id, page_number, whole_number
+from core.params import object_id, page_number, whole_number
 
 from .forms import SORTS
 from .models import Ticket, granted_queue_ids, works_every_queue

@@ -8,8 +8,8 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import object_id
+from accounts.viewsets import TenantScopedViewSet
+from core.params import object_id
 
 from ..models import AuditEntry
 from .base import _bad_input

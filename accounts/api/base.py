@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import serializers
 from rest_framework.exceptions import PermissionDenied, ValidationError
 
-from helpdesk.throttles import ScopedThrottle
+from core.throttles import ScopedThrottle
 
 from ..models import Organization, Role
 

@@ -8,7 +8,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.api import TenantScopedViewSet, no_such_helpdesk
+from accounts.viewsets import TenantScopedViewSet, no_such_helpdesk
 
 from ..models import Invitation, Tenant
 from ..services import NotPermitted, accept_invitation, find_invitation, invitation_refusal, invite

@@ -8,8 +8,8 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import MAX_INTEGER
+from accounts.viewsets import TenantScopedViewSet
+from core.params import MAX_INTEGER
 
 from ..access import Decision, Refused
 from ..models import JoiningRule, Membership

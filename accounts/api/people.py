@@ -3,7 +3,7 @@
 from rest_framework import serializers
 from rest_framework.response import Response
 
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 
 from ..access import Decision, permissions_of
 from ..models import Membership

@@ -10,7 +10,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from helpdesk.api import no_such_helpdesk
+from accounts.viewsets import no_such_helpdesk
 
 from ..models import Tenant
 from ..services import accepts_sign_ups

@@ -4,7 +4,7 @@ up, is people.api.)"""
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import mixins, serializers
 
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 
 from ..actions import ACTIONS, SCOPES
 from ..models import Role

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 from outbox.services import enqueue
 
 from ..granting import check_grant

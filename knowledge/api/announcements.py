@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from accounts.access import can
 from accounts.models import Role
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 
 from .. import services
 from ..models import (

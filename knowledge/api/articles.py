@@ -10,7 +10,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.models import Membership, Role
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 
 from .. import services
 from ..models import (

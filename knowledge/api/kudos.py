@@ -8,7 +8,7 @@ from rest_framework.exceptions import ValidationError
 
 from accounts.access import ensure
 from accounts.models import Membership
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 from tickets.models import Rating
 
 from .. import services

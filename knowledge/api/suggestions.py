@@ -8,7 +8,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
 from rest_framework.response import Response
 
-from helpdesk.api import TenantScopedViewSet
+from accounts.viewsets import TenantScopedViewSet
 
 from .. import services
 from ..models import (

@@ -101,14 +101,14 @@ def announcements_version(tenant_id: int) -> str:
 
 
 def _announcements_changed(sender, instance, **kwargs) -> None:
-    from helpdesk.versions import bump
+    from core.versions import bump
 
     bump(announcements_version(instance.tenant_id))
 
 
 def _audience_changed(sender, instance, action, **kwargs) -> None:
     """An announcement's roles set, added to or cleared (instance: the announcement)."""
-    from helpdesk.versions import bump
+    from core.versions import bump
 
     if action.startswith("post_"):
         bump(announcements_version(instance.tenant_id))
@@ -116,7 +116,7 @@ def _audience_changed(sender, instance, action, **kwargs) -> None:
 
 def _audience_row_deleted(sender, instance, **kwargs) -> None:
     """A role removed from an announcement's audience (a role deleted takes its rows along)."""
-    from helpdesk.versions import bump
+    from core.versions import bump
 
     tenant_id = Announcement.objects.filter(pk=instance.announcement_id).values("tenant_id")
     for row in tenant_id:

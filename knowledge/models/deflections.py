@@ -55,7 +55,7 @@ def deflections_version(tenant_id: int) -> str:
 
 
 def _deflections_changed(sender, instance, **kwargs) -> None:
-    from helpdesk.versions import bump
+    from core.versions import bump
 
     bump(deflections_version(instance.tenant_id))
 

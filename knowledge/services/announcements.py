@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Membership, Tenant, User
 from accounts.services import record_audit
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 from outbox.services import enqueue
 
 from ..models import (

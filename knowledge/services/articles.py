@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Role, Tenant, User
 from accounts.services import record_audit
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 
 from ..models import (
     SEARCH_CONFIG,

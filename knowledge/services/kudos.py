@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from accounts.access import can, ensure
 from accounts.models import Membership, Tenant
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 from tickets.models import Ticket
 
 from ..models import (

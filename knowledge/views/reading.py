@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from accounts.access import can
 from accounts.views_access import member_required
-from helpdesk.text import plain_excerpt
+from core.text import plain_excerpt
 
 from .. import services
 from ..models import Acknowledgement, Category, KnowledgeSettings, OnboardingChecklist

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.models import Membership, Tenant, User
-from helpdesk.mail import subject_line
+from core.mail import subject_line
 
 from ..models import ReportSubscription
 from .days import local_today

@@ -20,7 +20,7 @@ def one_window(monkeypatch):
     """The counters' clock held at the start of an hour: a test's requests fall in one
     window of any rate, however slowly they run (else one crossing a minute starts afresh)."""
     start = time.time() // 3600 * 3600
-    monkeypatch.setattr("helpdesk.throttles.time", SimpleNamespace(time=lambda: start))
+    monkeypatch.setattr("core.throttles.time", SimpleNamespace(time=lambda: start))
 
 
 def page_sign_in(client, email, password, **headers):

@@ -98,9 +98,7 @@ def test_the_client_signs_in_and_measures_pages_and_the_api(live_server):
 def test_the_floor_view_and_the_query_header(client, alice):
     assert client.get("/healthz/").content == b"ok"
     assert "X-Queries" not in client.get("/healthz/")  # off unless BENCH_QUERY_HEADER=1
-    with override_settings(
-        MIDDLEWARE=["helpdesk.bench.QueryCountMiddleware", *settings.MIDDLEWARE]
-    ):
+    with override_settings(MIDDLEWARE=["core.bench.QueryCountMiddleware", *settings.MIDDLEWARE]):
         client = Client()  # a handler built with the counting middleware
         assert client.get("/healthz/")["X-Queries"] == "0"
         client.force_login(alice.user)

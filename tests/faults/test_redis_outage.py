@@ -7,7 +7,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from helpdesk import cache as helpdesk_cache
+from core import cache as helpdesk_cache
 from helpdesk.celery import app
 from outbox.models import PendingTask
 from outbox.services import relay
@@ -34,7 +34,7 @@ def on_private_redis(settings, private_redis):
     """Cache, sessions and broker of this process on the private Redis, as in production."""
     settings.CACHES = {
         "default": {
-            "BACKEND": "helpdesk.cache.KeptClientRedisCache",
+            "BACKEND": "core.cache.KeptClientRedisCache",
             "LOCATION": private_redis.url,
             "OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         }

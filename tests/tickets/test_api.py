@@ -241,7 +241,7 @@ def test_queue_of_another_tenant_is_404(api, ada, globex_queue):
 
 
 def test_api_list_counts_up_to_a_limit_and_pages_on_past_it(api, acme, alice, bob, billing):
-    from helpdesk.rest import PageNumberPagination
+    from accounts.rest import PageNumberPagination
 
     for n in range(5):
         make_ticket(acme, bob.user, billing, subject=f"T{n}")

@@ -9,8 +9,8 @@ from rest_framework import mixins, serializers
 from rest_framework.exceptions import ValidationError
 
 from accounts.access import can
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import MAX_ID
+from accounts.viewsets import TenantScopedViewSet
+from core.params import MAX_ID
 
 from ..forms import staff_users
 from ..models import Queue, QueueGrant

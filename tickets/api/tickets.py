@@ -13,8 +13,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.access import Decision, Refused, can, ensure
-from helpdesk.api import TenantScopedViewSet
-from helpdesk.params import MAX_ID
+from accounts.viewsets import TenantScopedViewSet
+from core.params import MAX_ID
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users

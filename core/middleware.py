@@ -17,7 +17,7 @@ class RefuseNulMiddleware:
     """A NUL in a query string, a form field or a file's name is a 400.
 
     PostgreSQL cannot hold NUL in text, so a search or a saved field with one failed deep in
-    a query. JSON bodies are checked by helpdesk.parsers.JSONObjectParser.
+    a query. JSON bodies are checked by core.parsers.JSONObjectParser.
     """
 
     def __init__(self, get_response):

@@ -1,6 +1,6 @@
 """API conventions loaded by DRF's settings: pagination and error shapes.
 
-Kept apart from helpdesk.api so that DRF can import these while it is itself being imported.
+Kept apart from accounts.viewsets so that DRF can import these while it is itself being imported.
 """
 
 from django.core.exceptions import SuspiciousOperation
@@ -13,7 +13,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from accounts.access import Refused
 from accounts.services import NotPermitted
-from helpdesk.params import page_number
+from core.params import page_number
 
 
 class PageNumberPagination(pagination.PageNumberPagination):

@@ -1,4 +1,4 @@
-"""API rate limits, counted per client address (helpdesk.client) or per signed-in person.
+"""API rate limits, counted per client address (core.client) or per signed-in person.
 
 DRF's own throttles key anonymous callers on ``X-Forwarded-For`` whoever sent it, and keep a
 list of every request's time in the cache; these count in fixed windows (two small cache
