@@ -18,7 +18,10 @@ APPS = ["accounts", "tickets", "knowledge", "metrics", "outbox", "helpdesk"]
 
 # The one function that may ask it, and the model properties that say what "staff" means.
 ALLOWED_MODULES = {"accounts/access.py"}
-ALLOWED_DEFINITIONS = {("accounts/models.py", "is_staff")}
+ALLOWED_DEFINITIONS = {
+    ("accounts/models/roles.py", "is_staff"),
+    ("accounts/models/memberships.py", "is_staff"),
+}
 
 
 def app_modules():
@@ -86,7 +89,7 @@ def branches_on_is_staff(module: str) -> list[int]:
 
 def test_the_apps_are_read():
     modules = list(app_modules())
-    assert "tickets/models.py" in modules
+    assert "tickets/models/tickets.py" in modules
     assert "accounts/access.py" in modules
     assert not [m for m in modules if "/migrations/" in m]
 

@@ -1,0 +1,46 @@
+"""Tenants, people, roles, memberships, joining (rules, invitations, sign-ups), the audit log
+and API tokens: data and reads.
+
+One module per concern; every name is re-exported here, so ``from accounts.models import X``
+works wherever X lives (and Django finds every model under the ``accounts`` app, the
+``AUTH_USER_MODEL`` "accounts.User" among them)."""
+
+from __future__ import annotations
+
+from .audit import AuditEntry, AuditEntryQuerySet
+from .joining import (
+    Invitation,
+    InvitationQuerySet,
+    JoiningRule,
+    JoiningRuleQuerySet,
+    SignUp,
+    SignUpQuerySet,
+)
+from .memberships import AccessRequest, AccessRequestQuerySet, Membership, MembershipQuerySet
+from .roles import Role
+from .tenants import Organization, Tenant
+from .tokens import ApiToken, ApiTokenQuerySet
+from .users import User, UserManager, normal_address
+
+__all__ = [
+    "AccessRequest",
+    "AccessRequestQuerySet",
+    "ApiToken",
+    "ApiTokenQuerySet",
+    "AuditEntry",
+    "AuditEntryQuerySet",
+    "Invitation",
+    "InvitationQuerySet",
+    "JoiningRule",
+    "JoiningRuleQuerySet",
+    "Membership",
+    "MembershipQuerySet",
+    "Organization",
+    "Role",
+    "SignUp",
+    "SignUpQuerySet",
+    "Tenant",
+    "User",
+    "UserManager",
+    "normal_address",
+]

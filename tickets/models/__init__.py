@@ -1,0 +1,55 @@
+"""Queues and their grants, tickets, their conversation, ratings, tags, saved filters and
+notification templates: data and reads.
+
+One module per concern; every name is re-exported here, so ``from tickets.models import X``
+works wherever X lives (and Django finds every model under the ``tickets`` app)."""
+
+from __future__ import annotations
+
+from .conversation import (
+    Attachment,
+    AttachmentQuerySet,
+    Comment,
+    CommentQuerySet,
+    TicketEvent,
+    attachment_path,
+)
+from .notifications import NotificationTemplate
+from .queues import (
+    GRANTS_VERSION,
+    Queue,
+    QueueGrant,
+    QueueQuerySet,
+    granted_queue_ids,
+    sees_every_ticket,
+    works_every_queue,
+)
+from .ratings import Rating
+from .saved_filters import SavedFilter, SavedFilterQuerySet
+from .tags import Tag
+from .tickets import PRIORITY_LABELS, STATUS_LABELS, Ticket, TicketQuerySet
+
+__all__ = [
+    "GRANTS_VERSION",
+    "PRIORITY_LABELS",
+    "STATUS_LABELS",
+    "Attachment",
+    "AttachmentQuerySet",
+    "Comment",
+    "CommentQuerySet",
+    "NotificationTemplate",
+    "Queue",
+    "QueueGrant",
+    "QueueQuerySet",
+    "Rating",
+    "SavedFilter",
+    "SavedFilterQuerySet",
+    "Tag",
+    "Ticket",
+    "TicketEvent",
+    "TicketQuerySet",
+    "attachment_path",
+    "granted_queue_ids",
+    "sees_every_ticket",
+    "works_every_queue",
+]
