@@ -29,13 +29,12 @@ def joining_rules(request, slug, rule_id=None):
     rule = (
         get_object_or_404(JoiningRule.objects.for_tenant(tenant), pk=rule_id) if rule_id else None
     )
-    rules = JoiningRule.objects.for_tenant(tenant).in_order()
-    last = rules.last()
+    rules = list(JoiningRule.objects.for_tenant(tenant).in_order())  # read once, for both uses
     form = JoiningRuleForm(
         request.POST or None,
         instance=rule,
         tenant=tenant,
-        initial={"position": (last.position + 1) if last else 1},
+        initial={"position": (rules[-1].position + 1) if rules else 1},
     )
     if request.method == "POST" and form.is_valid():
         fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
@@ -57,7 +56,6 @@ def joining_rules(request, slug, rule_id=None):
             messages.success(request, _("Joining rule saved."))
             _warn_about(request, saved)
             return redirect("accounts:joining_rules", slug=slug)
-    rules = list(rules)
     shadowed = unreachable_rules(rules)
     for r in rules:
         r.never_decides = shadowed.get(r.pk)  # the earlier rule that takes all its addresses

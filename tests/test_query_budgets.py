@@ -93,7 +93,7 @@ BUDGETS = [
     Budget(P + "people/invitations/", "ada", "/t/acme/people/invitations/", 7, 8),
     Budget(P + "roles/", "ada", "/t/acme/roles/", 5, 5),
     # rules twice (list, reachability), the form's roles and organizations
-    Budget(P + "joining-rules/", "ada", "/t/acme/joining-rules/", 8, 8),
+    Budget(P + "joining-rules/", "ada", "/t/acme/joining-rules/", 7, 7),
     # a count and the page of entries with their actors
     Budget(P + "audit-log/", "ada", "/t/acme/audit-log/", 6, 6),
     # the requester's tickets in one query

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import transaction
+from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -18,7 +19,7 @@ from core.params import MAX_ID
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
-from ..models import Comment, Queue, Ticket
+from ..models import Comment, Queue, Tag, Ticket
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
@@ -68,7 +69,9 @@ class TagsField(serializers.ListField):
         known = getattr(instance, "known_tags", None)
         if known is not None:
             return known
-        return [tag.name for tag in instance.tags.all()]
+        listed = getattr(instance, "listed_tags", None)  # a list page's (TicketViewSet)
+        tags = instance.tags.all() if listed is None else listed
+        return [tag.name for tag in tags]
 
     def to_representation(self, data):
         return list(data)
@@ -248,7 +251,15 @@ class TicketViewSet(
         queryset = super().filter_queryset(queryset)
         if self.action == "list":
             # A list page reads the serializer's columns and the page's tags, nothing joined.
-            queryset = queryset.select_related(None).only(*TicketSerializer.COLUMNS)
+            # Its tags as a plain list: no related manager per row (about 80 µs each).
+            queryset = (
+                queryset.select_related(None)
+                .prefetch_related(None)
+                .prefetch_related(
+                    Prefetch("tags", Tag.objects.order_by("name").only("id", "name"), "listed_tags")
+                )
+                .only(*TicketSerializer.COLUMNS)
+            )
         return queryset
 
     def create(self, request, *args, **kwargs):

@@ -1,0 +1,77 @@
+"""The Jinja2 environment (helpdesk/templating.py) keeps what Django's templates did: times in
+the reader's zone, links as reverse() writes them, widgets' markup; and it refuses a printed
+callable instead of printing a method's repr."""
+
+import datetime
+
+import pytest
+from django import forms
+from django.forms.renderers import Jinja2
+from django.template import engines
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from helpdesk.templating import url
+
+
+def render(source: str, **context) -> str:
+    return _jinja().from_string(source).render(context)
+
+
+def _jinja():
+    return next(e for e in engines.all() if e.__class__.__name__ == "Jinja2")
+
+
+class Choosing(forms.Form):
+    one = forms.ChoiceField(
+        choices=[("1", "One <b>"), ("2", 'Two "2"'), ("Group", [("3", "Three"), ("4", "Four")])],
+        initial="3",
+    )
+    many = forms.MultipleChoiceField(choices=[("x", "X"), ("y", "Y"), ("z", "Z")], initial=["x"])
+    maybe = forms.NullBooleanField()
+
+
+def test_select_markup_is_djangos():
+    ours = Choosing()
+    django_own = Choosing(renderer=Jinja2())
+    for name in ("one", "many", "maybe"):
+        assert str(ours[name]) == str(django_own[name]), name
+    assert '<option value="3" selected>Three</option>' in str(ours["one"])
+    assert "One &lt;b&gt;" in str(ours["one"])
+
+
+def test_dates_are_shown_in_the_active_time_zone():
+    noon_utc = datetime.datetime(2026, 1, 15, 12, 0, tzinfo=datetime.UTC)
+    with timezone.override("Asia/Jerusalem"), translation.override("en"):
+        assert render('{{ when|date("H:i") }}', when=noon_utc) == "14:00"
+    with timezone.override("America/New_York"), translation.override("en"):
+        assert render('{{ when|date("H:i") }}', when=noon_utc) == "07:00"
+        assert render('{{ when|time("H:i") }}', when=noon_utc) == "07:00"
+
+
+@pytest.mark.parametrize(
+    "name, args",
+    [
+        ("tickets:ticket", ("acme", 12)),
+        ("tickets:ticket", ("acme-co", 7)),
+        ("tickets:rate_by_link", ("acme", 5, "tok_en-1")),
+        ("accounts:person", ("acme", 3)),
+        ("home", ()),
+    ],
+)
+def test_links_are_what_reverse_writes(name, args):
+    assert url(name, *args) == reverse(name, args=args or None)
+    assert url(name, *args) == url(name, *args)  # and again, from the kept shape
+
+
+def test_a_value_reverse_would_quote_or_refuse_goes_through_reverse():
+    assert url("tickets:rate_by_link", "acme", 5, "é") == reverse(
+        "tickets:rate_by_link", args=("acme", 5, "é")
+    )
+
+
+def test_a_printed_callable_is_refused_and_a_missing_name_is_empty():
+    with pytest.raises(TypeError):
+        render("{{ form.non_field_errors }}", form=forms.Form())
+    assert render("[{{ nothing.at.all() }}]") == "[]"
+    assert render("{{ form.non_field_errors() }}", form=forms.Form()) == ""
