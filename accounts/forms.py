@@ -133,7 +133,7 @@ class JoiningRuleForm(TenantFormMixin, forms.ModelForm):
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_tenant(tenant)
-        self.fields["organization"].empty_label = _("None")
+        self.fields["organization"].empty_label = _("No organization")
 
 
 class RoleForm(forms.Form):

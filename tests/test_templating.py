@@ -75,3 +75,16 @@ def test_a_printed_callable_is_refused_and_a_missing_name_is_empty():
         render("{{ form.non_field_errors }}", form=forms.Form())
     assert render("[{{ nothing.at.all() }}]") == "[]"
     assert render("{{ form.non_field_errors() }}", form=forms.Form()) == ""
+
+
+class Helped(forms.Form):
+    secret = forms.CharField(help_text="<ul><li>At least 8 characters.</li></ul>")
+
+
+def test_a_fields_help_is_its_markup_and_is_named_by_the_widget():
+    html = render(
+        '{% from "_field.html" import field_block %}{{ field_block(form["secret"]) }}',
+        form=Helped(),
+    )
+    assert 'aria-describedby="id_secret_helptext"' in html
+    assert '<div class="help" id="id_secret_helptext"><ul><li>At least 8' in html

@@ -58,7 +58,8 @@ def workspace(request, slug):
         "query": query.urlencode(),
         "saved_filters": SavedFilter.objects.owned_by(member),
         "save_form": SaveFilterForm(initial={"query": query.urlencode()}),
-        "bulk_form": BulkForm(tenant=request.tenant, staff=staff),
+        # Its own ids: the filter form beside it has a status and an assignee too.
+        "bulk_form": BulkForm(tenant=request.tenant, staff=staff, auto_id="bulk_%s"),
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
         "may_view_people": can(member, "view_people"),
