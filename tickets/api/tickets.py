@@ -7,7 +7,7 @@ from django import forms
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import PolymorphicProxySerializer, extend_schema, inline_serializer
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -40,6 +40,14 @@ CONFLICT = inline_serializer(
     {
         "detail": serializers.CharField(),
         "status": serializers.ListField(child=serializers.CharField()),
+    },
+)
+
+TICKET_CONFLICT = inline_serializer(
+    "TicketConflict",
+    {
+        "detail": serializers.CharField(),
+        "status": serializers.ListField(child=serializers.CharField(), required=False),
     },
 )
 
@@ -310,12 +318,9 @@ class TicketViewSet(
     @extend_schema(
         responses={
             200: TicketSerializer,
-            # A move the lifecycle forbids, or any change to a closed ticket.
-            409: PolymorphicProxySerializer(
-                component_name="TicketConflict",
-                serializers=[CONFLICT, CLOSED],
-                resource_type_field_name=None,
-            ),
+            # A move the lifecycle forbids (with ``status``), or any change to a closed
+            # ticket (``detail`` alone): one shape, since the first also fits the second.
+            409: TICKET_CONFLICT,
         }
     )
     def partial_update(self, request, *args, **kwargs):
