@@ -112,10 +112,6 @@ def _default_if_none(value, default):
     return default if value is None else value
 
 
-def _stringformat(value, spec: str) -> str:
-    return defaultfilters.stringformat(value, spec)
-
-
 def _no_callables(value):
     """``{{ obj.method }}`` without the call renders a bound method's repr in Jinja2 (Django
     called it); refuse it loudly so that a test of the page fails instead."""
@@ -189,7 +185,7 @@ def environment(**options) -> Environment:
         time=_time,
         timesince=defaultfilters.timesince_filter,
         default_if_none=_default_if_none,
-        stringformat=_stringformat,
+        stringformat=defaultfilters.stringformat,
         linebreaksbr=defaultfilters.linebreaksbr,
         capfirst=defaultfilters.capfirst,
         add=defaultfilters.add,

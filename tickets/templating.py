@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext as _
 
-from .models import PRIORITY_LABELS, STATUS_LABELS, Ticket
+from .models import Ticket, priority_label, status_label
 
 
 def public_name(user):
@@ -37,15 +37,6 @@ def event_value(value: str, kind: str) -> str:
 def name_of(email: str, names: dict) -> str:
     """A staff member's name for an e-mail kept in the timeline (the e-mail if unknown)."""
     return (names or {}).get(email) or email
-
-
-def status_label(status: str) -> str:
-    """A list row's status as people read it (rows are values, not tickets)."""
-    return STATUS_LABELS.get(status, status)
-
-
-def priority_label(priority: str) -> str:
-    return PRIORITY_LABELS.get(priority, priority)
 
 
 FILTERS = {

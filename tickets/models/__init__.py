@@ -27,7 +27,14 @@ from .queues import (
 from .ratings import Rating
 from .saved_filters import SavedFilter, SavedFilterQuerySet
 from .tags import Tag
-from .tickets import PRIORITY_LABELS, STATUS_LABELS, Ticket, TicketQuerySet
+from .tickets import (
+    PRIORITY_LABELS,
+    STATUS_LABELS,
+    Ticket,
+    TicketQuerySet,
+    priority_label,
+    status_label,
+)
 
 __all__ = [
     "GRANTS_VERSION",
@@ -50,6 +57,8 @@ __all__ = [
     "TicketQuerySet",
     "attachment_path",
     "granted_queue_ids",
+    "priority_label",
     "sees_every_ticket",
+    "status_label",
     "works_every_queue",
 ]

@@ -218,10 +218,10 @@ class Ticket(TenantOwned):
     # What Django's get_FOO_display gives (the label, or the value itself when it is not a
     # choice), without rebuilding the choices' dict for every call: every list shows these.
     def get_status_display(self) -> str:
-        return str(STATUS_LABELS.get(self.status, self.status))
+        return status_label(self.status)
 
     def get_priority_display(self) -> str:
-        return str(PRIORITY_LABELS.get(self.priority, self.priority))
+        return priority_label(self.priority)
 
     def can_move_to(self, status: str) -> bool:
         return status in self.NEXT_STATUSES[self.status]
@@ -233,3 +233,12 @@ class Ticket(TenantOwned):
 
 STATUS_LABELS = dict(Ticket.Status.choices)
 PRIORITY_LABELS = dict(Ticket.Priority.choices)
+
+
+def status_label(status: str) -> str:
+    """A status as people read it in the active language: a ticket's, or a list row's value."""
+    return str(STATUS_LABELS.get(status, status))
+
+
+def priority_label(priority: str) -> str:
+    return str(PRIORITY_LABELS.get(priority, priority))
