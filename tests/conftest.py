@@ -17,6 +17,7 @@ from accounts.models import Membership, Organization
 from helpdesk import templating
 
 from .factories import PASSWORD, make_member, make_queue, make_tenant, make_ticket
+from .mailserver import smtp_server  # noqa: F401 (a fixture for every test)
 
 
 def _telling(context_for):

@@ -21,6 +21,7 @@ FIELDS = {
     "requester",
     "assignee",
     "tags",
+    "channel",
     "created_at",
     "updated_at",
     "first_response_at",
@@ -35,6 +36,7 @@ def test_ticket_fields_are_exactly_the_contract(api, alice, acme_ticket):
     assert set(body) == FIELDS
     assert body["id"] == acme_ticket.pk and body["number"] == acme_ticket.number
     assert body["tags"] == ["vip"] and body["status"] == "new"
+    assert body["channel"] == "portal"
     assert body["created_at"].endswith(("Z", "+00:00"))
 
 
@@ -378,3 +380,20 @@ def test_api_create_costs_a_fixed_number_of_queries(api, acme, bob, billing):
     reads = [q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT")]
     # The membership with its tenant, the lock, the highest number; nothing read back.
     assert len(reads) == 3, reads
+
+
+def test_a_ticket_opened_by_api_says_so_and_its_channel_is_not_writable(api, bob, billing):
+    api.force_authenticate(bob.user)
+    made = api.post(
+        "/api/v1/t/acme/tickets/",
+        {"subject": "By API", "description": "x", "channel": "email"},
+        format="json",
+    )
+    assert made.status_code == 201, made.content
+    assert made.json()["channel"] == "api"
+    changed = api.patch(
+        api_ticket_url(Ticket.objects.get(pk=made.json()["id"])),
+        {"channel": "email"},
+        format="json",
+    )
+    assert changed.status_code == 200 and changed.json()["channel"] == "api"

@@ -129,6 +129,7 @@ class TicketSerializer(serializers.ModelSerializer):
         "queue_id",
         "requester_id",
         "assignee_id",
+        "channel",
         "created_at",
         "updated_at",
         "first_response_at",
@@ -148,6 +149,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "requester",
             "assignee",
             "tags",
+            "channel",
             "created_at",
             "updated_at",
             "first_response_at",
@@ -157,6 +159,7 @@ class TicketSerializer(serializers.ModelSerializer):
             "id",
             "number",
             "requester",
+            "channel",
             "created_at",
             "updated_at",
             "first_response_at",
@@ -307,6 +310,7 @@ class TicketViewSet(
                 if works_tickets
                 else Ticket.Priority.NORMAL,
                 membership=member,
+                channel=Ticket.Channel.API,
             )
             if tags:
                 set_tags(ticket=ticket, names=data["tag_names"], by=self.request.user)

@@ -1,5 +1,5 @@
-"""Queues and their grants, tickets, their conversation, ratings, tags, saved filters and
-notification templates: data and reads.
+"""Queues and their grants, tickets, their conversation, ratings, tags, saved filters,
+notification templates, mailboxes and mail: data and reads.
 
 One module per concern; every name is re-exported here, so ``from tickets.models import X``
 works wherever X lives (and Django finds every model under the ``tickets`` app)."""
@@ -14,6 +14,7 @@ from .conversation import (
     TicketEvent,
     attachment_path,
 )
+from .mail import Mailbox, MailboxQuerySet, TicketMail
 from .notifications import NotificationTemplate
 from .queues import (
     GRANTS_VERSION,
@@ -44,6 +45,8 @@ __all__ = [
     "AttachmentQuerySet",
     "Comment",
     "CommentQuerySet",
+    "Mailbox",
+    "MailboxQuerySet",
     "NotificationTemplate",
     "Queue",
     "QueueGrant",
@@ -54,6 +57,7 @@ __all__ = [
     "Tag",
     "Ticket",
     "TicketEvent",
+    "TicketMail",
     "TicketQuerySet",
     "attachment_path",
     "granted_queue_ids",

@@ -138,6 +138,14 @@ class Ticket(TenantOwned):
         HIGH = "high", _("High")
         URGENT = "urgent", _("Urgent")
 
+    class Channel(models.TextChoices):
+        """How a request reached the helpdesk."""
+
+        PORTAL = "portal", _("Portal")
+        EMAIL = "email", _("E-mail")
+        API = "api", _("API")
+        STAFF = "staff", _("Staff on behalf")
+
     NEXT_STATUSES: ClassVar[dict[str, set[str]]] = {
         Status.NEW: {Status.OPEN, Status.PENDING, Status.SOLVED},
         Status.OPEN: {Status.PENDING, Status.SOLVED},
@@ -170,6 +178,7 @@ class Ticket(TenantOwned):
         related_name="assigned_tickets",
     )
     tags = models.ManyToManyField(Tag, blank=True, related_name="tickets")
+    channel = models.CharField(max_length=10, choices=Channel.choices, default=Channel.PORTAL)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
     first_response_at = models.DateTimeField(null=True, blank=True)  # first public staff reply

@@ -52,6 +52,7 @@ def open_ticket(
     by: User | None = None,
     at=None,
     membership: Membership | None = None,
+    channel: str = Ticket.Channel.PORTAL,
 ) -> Ticket:
     """A new request. Numbers are per tenant; a concurrent open retries with the next one.
 
@@ -71,6 +72,7 @@ def open_ticket(
         description=description,
         queue=queue,
         priority=priority,
+        channel=channel,
         requester=requester,
         organization_id=membership.organization_id if membership else None,
         created_at=at,
