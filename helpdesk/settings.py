@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "people",
     "metrics",
     "knowledge",
+    "mailroom",
+    "notifications",
 ]
 
 MIDDLEWARE = [

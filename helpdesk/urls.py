@@ -20,12 +20,20 @@ from helpdesk.health import healthz, readyz
 # Pages of one tenant live under /t/<slug>/, its API under /api/v1/t/<slug>/; the tenant is
 # resolved once per request: accounts.middleware.TenantMiddleware (pages) and
 # accounts.viewsets.TenantScopedViewSet (API).
-TENANT_APPS = ["accounts", "people", "tickets", "metrics", "knowledge"]
+TENANT_APPS = [
+    "accounts",
+    "people",
+    "tickets",
+    "metrics",
+    "knowledge",
+    "mailroom",
+    "notifications",
+]
 # The people pages that show or change tickets live above tickets (people/) but keep the
 # accounts namespace, so that `accounts:person` and the like name them as before: one include
 # of both apps' patterns (two includes of one namespace would hide the second from reverse()).
 ACCOUNTS_PAGES = ([*accounts.urls.urlpatterns, *people.urls.urlpatterns], accounts.urls.app_name)
-OTHER_PAGES = ["tickets", "metrics", "knowledge"]
+OTHER_PAGES = ["tickets", "metrics", "knowledge", "mailroom", "notifications"]
 
 urlpatterns = [
     path("", include("accounts.urls_auth")),
