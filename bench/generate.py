@@ -455,6 +455,17 @@ def _articles(tenant, by_local, rng) -> int:
 # --- the ticket histories ------------------------------------------------------------------------
 
 
+def _channel(number: int) -> str:
+    """How ticket ``number`` came in: half by e-mail, a third by the portal, the rest by API
+    or staff. From the number, not the random stream, so that the rest of a history stays
+    what the same seed made before tickets had a channel."""
+    bucket = (number * 2654435761) % 100
+    for share, channel in ((50, "email"), (85, "portal"), (95, "api")):
+        if bucket < share:
+            return channel
+    return "staff"
+
+
 def _ticket_times(rng: random.Random, n: int, end: datetime) -> list[datetime]:
     """n creation times over two years: growing volume, quieter weekends, office hours."""
     start = end - SPAN
@@ -652,13 +663,15 @@ def generate(
         )
         number = c.fetchone()[0]
 
+    # Newer models record how a request came in; older ones (measured before and after) not.
+    has_channel = any(f.name == "channel" for f in Ticket._meta.concrete_fields)
     ticket_rows = CopyTable(
         Ticket,
         [
             "id", "tenant", "number", "subject", "description", "status", "priority", "queue",
             "requester", "organization", "assignee", "created_at", "updated_at",
             "first_response_at", "solved_at", "reopened_count",
-        ],
+        ] + (["channel"] if has_channel else []),
     )  # fmt: skip
     comment_rows = CopyTable(
         Comment, ["id", "tenant", "ticket", "author", "body", "is_public", "created_at"]
@@ -699,6 +712,7 @@ def generate(
                 t["priority"], queue.pk, requester.pk, customer_org[requester.pk],
                 t.get("assignee_id"), created_at, t.get("updated_at", life.at),
                 t.get("first_response_at"), t.get("solved_at"), t.get("reopened_count", 0),
+                *([_channel(number)] if has_channel else []),
             )  # fmt: skip
             first_comment = next_comment_id
             for author, body, public, at in life.comments:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -11,9 +11,9 @@ from accounts.access import Decision, Refused, can, decide
 from accounts.models import Membership
 from accounts.viewsets import TenantScopedViewSet
 from core.params import MAX_ID
-from tickets.models import Queue
+from tickets.models import Queue, Ticket
 
-from .models import Dimension
+from .models import CHANNEL_REF, Dimension
 from .queries import freshness, headline, named_breakdown, timeseries
 
 MAX_DAYS = 3660
@@ -25,6 +25,7 @@ class PeriodInput(serializers.Serializer):
     to = serializers.DateField()
     queue = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
     agent = serializers.IntegerField(required=False, min_value=1, max_value=MAX_ID)
+    channel = serializers.ChoiceField(choices=Ticket.Channel.choices, required=False)
 
     def get_fields(self):
         fields = super().get_fields()
@@ -42,6 +43,11 @@ class PeriodInput(serializers.Serializer):
             raise serializers.ValidationError(
                 {"queue": [_("Choose a queue or an agent, not both.")]}
             )
+        # Figures are kept per slice, one slice at a time: a channel within a queue is not.
+        if "channel" in attrs and ("queue" in attrs or "agent" in attrs):
+            raise serializers.ValidationError(
+                {"channel": [_("Choose a channel, or a queue or an agent, not both.")]}
+            )
         if (
             "queue" in attrs
             and not Queue.objects.for_tenant(tenant).filter(pk=attrs["queue"]).exists()
@@ -57,7 +63,7 @@ class PeriodInput(serializers.Serializer):
 
 class BreakdownInput(PeriodInput):
     by = serializers.ChoiceField(
-        choices=[Dimension.QUEUE, Dimension.AGENT, Dimension.ORGANIZATION],
+        choices=[Dimension.QUEUE, Dimension.AGENT, Dimension.ORGANIZATION, Dimension.CHANNEL],
         default=Dimension.QUEUE,
     )
 
@@ -106,8 +112,21 @@ class TimeseriesSerializer(serializers.Serializer):
     computed_at = serializers.DateTimeField(allow_null=True)
 
 
+@extend_schema_field(
+    {
+        "oneOf": [{"type": "integer"}, {"type": "string", "enum": list(CHANNEL_REF)}],
+        "nullable": True,
+    }
+)
+class SliceIdField(serializers.Field):
+    """A queue's, agent's or organization's id, or a channel's key ("email")."""
+
+    def to_representation(self, value):
+        return value
+
+
 class BreakdownRowSerializer(FiguresSerializer):
-    id = serializers.IntegerField(allow_null=True)
+    id = SliceIdField(allow_null=True)
     name = serializers.CharField()
 
 
@@ -131,7 +150,7 @@ class MetricsViewSet(TenantScopedViewSet):
         period = dict(payload.validated_data)
         if not can(self.membership, "view_metrics"):
             own = self.membership.user_id
-            if period.get("agent", own) != own or "queue" in period:
+            if period.get("agent", own) != own or "queue" in period or "channel" in period:
                 raise Refused(Decision(False, [_("You may only see your own figures.")]))
             period["agent"] = own
         return period
@@ -142,6 +161,8 @@ class MetricsViewSet(TenantScopedViewSet):
             return Dimension.QUEUE, period["queue"]
         if "agent" in period:
             return Dimension.AGENT, period["agent"]
+        if "channel" in period:
+            return Dimension.CHANNEL, CHANNEL_REF[period["channel"]]
         return Dimension.TENANT, 0
 
     def _computed_at(self):

@@ -18,6 +18,12 @@ class Dimension(models.TextChoices):
     QUEUE = "queue", _("Queue")
     AGENT = "agent", _("Agent")
     ORGANIZATION = "organization", _("Organization")
+    CHANNEL = "channel", _("Channel")
+
+
+# A channel's number in a rollup's ``ref`` (refs are numbers; 0 stays "none"). Appended to,
+# never renumbered: stored rollups keep these numbers.
+CHANNEL_REF = {"portal": 1, "email": 2, "api": 3, "staff": 4}
 
 
 class DailyRollupQuerySet(TenantQuerySet):
@@ -40,7 +46,8 @@ class DailyRollup(TenantOwned):
     """
 
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    # The queue, assignee or organization id; 0 for the whole helpdesk or for "none".
+    # The queue, assignee or organization id, or the channel's number (facts.CHANNEL_REF); 0
+    # for the whole helpdesk or for "none".
     ref = models.BigIntegerField(default=0)
     day = models.DateField()  # in the tenant's time zone
     created = models.PositiveIntegerField(default=0)

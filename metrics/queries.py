@@ -9,7 +9,7 @@ from django.db.models import Sum
 
 from accounts.models import Tenant
 
-from .models import DailyRollup, Dimension, MetricsState
+from .models import CHANNEL_REF, DailyRollup, Dimension, MetricsState
 
 SUMMED = [
     "created",
@@ -135,7 +135,7 @@ def timeseries(
 
 
 def breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> dict[int, dict]:
-    """Figures per queue, agent or organization (by id; 0 = none) over the period."""
+    """Figures per queue, agent, organization or channel (by id; 0 = none) over the period."""
     rows = (
         DailyRollup.objects.for_tenant(tenant)
         .of(dimension)
@@ -176,11 +176,11 @@ def freshness(tenant: Tenant) -> MetricsState | None:
 
 
 def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
-    """Display names of queue, agent or organization ids (0: none)."""
+    """Display names of queue, agent, organization or channel ids (0: none)."""
     from django.utils.translation import gettext as _
 
     from accounts.models import Membership, Organization
-    from tickets.models import Queue
+    from tickets.models import Queue, Ticket
 
     refs = [r for r in refs if r]
     if dimension == Dimension.QUEUE:
@@ -194,6 +194,10 @@ def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
             .select_related("user")
         }
         none = _("Unassigned")
+    elif dimension == Dimension.CHANNEL:
+        labels = dict(Ticket.Channel.choices)
+        names = {n: str(labels[channel]) for channel, n in CHANNEL_REF.items()}
+        none = _("Unknown channel")
     else:
         names = dict(
             Organization.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name")
@@ -207,8 +211,12 @@ def named_breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> l
     """breakdown() as rows with an id and a name, busiest first."""
     figures = breakdown(tenant, start, end, dimension)
     names = slice_names(tenant, dimension, figures)
+    # A channel is named by its key ("email"), as tickets and the summary's filter name it.
+    keys = {}
+    if dimension == Dimension.CHANNEL:
+        keys = {n: channel for channel, n in CHANNEL_REF.items()}
     rows = [
-        {"id": ref or None, "name": names.get(ref, f"#{ref}"), **values}
+        {"id": keys.get(ref, ref or None), "name": names.get(ref, f"#{ref}"), **values}
         for ref, values in figures.items()
     ]
     return sorted(rows, key=lambda row: (-row["tickets_created"], row["name"]))

@@ -69,6 +69,7 @@ def _dashboard_figures(tenant, start, end, before) -> dict:
             "series": timeseries(tenant, start, end),
             "by_queue": named_breakdown(tenant, start, end, Dimension.QUEUE),
             "by_agent": named_breakdown(tenant, start, end, Dimension.AGENT),
+            "by_channel": named_breakdown(tenant, start, end, Dimension.CHANNEL),
         }
 
     state = freshness(tenant)
@@ -127,6 +128,7 @@ def dashboard_context(request) -> dict:
         ],
         "by_queue": figures["by_queue"],
         "by_agent": figures["by_agent"],
+        "by_channel": figures["by_channel"],
         "state": figures["state"],
         "query": request.GET.urlencode(),
     }
@@ -167,7 +169,11 @@ def export(request, slug):
     for point in context["series"]:
         writer.writerow([point["day"].isoformat(), *(_csv(point[f]) for f in day_fields)])
     breakdown_fields = [fig.key for fig in FIGURES]
-    for dimension, rows in [("queue", context["by_queue"]), ("agent", context["by_agent"])]:
+    for dimension, rows in [
+        ("queue", context["by_queue"]),
+        ("agent", context["by_agent"]),
+        ("channel", context["by_channel"]),
+    ]:
         writer.writerow([])
         writer.writerow([dimension, *breakdown_fields])
         for row in rows:

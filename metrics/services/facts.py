@@ -2,10 +2,10 @@
 
 A day's figures are sums over *facts*: one row per ticket created (its cohort figures), per
 ticket solved, per status change that opens or closes a ticket, and per rating, each with
-the local day it happened and the queue, agent and organization it counts for. The facts are
-QuerySets: ``compute_days`` (the ORM, what SQLite runs for the demo) groups them with the
-ORM, and PostgreSQL's rollup statement (``rollup_sql``) takes the same QuerySets compiled to
-SQL. A change of definition is made here, once.
+the local day it happened and the queue, agent, organization and channel it counts for. The
+facts are QuerySets: ``compute_days`` (the ORM, what SQLite runs for the demo) groups them
+with the ORM, and PostgreSQL's rollup statement (``rollup_sql``) takes the same QuerySets
+compiled to SQL. A change of definition is made here, once.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from django.db.models.functions import Cast, Coalesce, TruncDate
 from accounts.models import Tenant
 from tickets.models import Rating, Ticket, TicketEvent
 
-from ..models import Dimension
+from ..models import CHANNEL_REF, Dimension
 from .days import day_start, tenant_zone
 
 OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING]
@@ -49,7 +49,7 @@ COUNTERS = [
 
 # The columns of a fact, in order (the SQL reads them by name): the day and slice ids, then
 # the numbers summed into a rollup row; ``fr`` and ``res`` are durations.
-SLICES = ["q", "a", "o"]
+SLICES = ["q", "a", "o", "c"]
 NUMBERS = [
     "created",
     "responded",
@@ -68,7 +68,17 @@ SLICE_COLUMN = {
     Dimension.QUEUE: "q",
     Dimension.AGENT: "a",
     Dimension.ORGANIZATION: "o",
+    Dimension.CHANNEL: "c",
 }
+
+
+def _channel_ref(ticket: str = ""):
+    return Case(
+        *(When(**{f"{ticket}channel": key}, then=Value(n)) for key, n in CHANNEL_REF.items()),
+        default=Value(0),
+        output_field=IntegerField(),
+    )
+
 
 # Status changes that move the backlog: closing takes a ticket out, reopening puts it back.
 CLOSING = Q(old_value__in=OPEN, new_value__in=DONE)
@@ -116,6 +126,7 @@ def _fact(queryset: QuerySet, ticket: str = "", **numbers) -> QuerySet:
         "q": F(f"{ticket}queue_id"),
         "a": numbers.pop("a", F(f"{ticket}assignee_id")),
         "o": F(f"{ticket}organization_id"),
+        "c": _channel_ref(ticket),
     }
     values = {
         name: numbers.get(name, no_duration if name in ("fr", "res") else Value(0))
@@ -181,7 +192,7 @@ def solved_durations(tenant: Tenant, ranges) -> QuerySet:
     return (
         created_tickets(tenant, ranges)
         .filter(solved_at__isnull=False)
-        .annotate(q=F("queue_id"), a=F("assignee_id"), o=F("organization_id"))
+        .annotate(q=F("queue_id"), a=F("assignee_id"), o=F("organization_id"), c=_channel_ref())
         .annotate(res=_duration("solved_at", "created_at"))
         .values("d", *SLICES, "res")
     )

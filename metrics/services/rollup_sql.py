@@ -1,7 +1,7 @@
 """PostgreSQL: the rollups computed and written by the database.
 
 The same figures as ``compute_days()``, from the same facts (``facts.py``, compiled to SQL),
-without a round trip through Python: one pass over the facts of the days, grouped four ways
+without a round trip through Python: one pass over the facts of the days, grouped five ways
 at once (GROUPING SETS) into a temporary table, then only the rows that differ from the
 stored ones are written. A million tickets make some 550 000 rollup rows (1 000
 organizations x 730 days); building them as objects took minutes, and rewriting unchanged
@@ -26,10 +26,11 @@ _FIGURES = [*COUNTERS, "resolution_seconds", "backlog"]
 
 _SLICE_KEYS = """
     CASE WHEN GROUPING(q) = 0 THEN 'queue' WHEN GROUPING(a) = 0 THEN 'agent'
-         WHEN GROUPING(o) = 0 THEN 'organization' ELSE 'tenant' END AS dimension,
-    COALESCE(q, a, o, 0) AS ref, d AS day
+         WHEN GROUPING(o) = 0 THEN 'organization' WHEN GROUPING(c) = 0 THEN 'channel'
+         ELSE 'tenant' END AS dimension,
+    COALESCE(q, a, o, c, 0) AS ref, d AS day
 """
-_BY_SLICE = "GROUP BY GROUPING SETS ((d), (d, q), (d, a), (d, o))"
+_BY_SLICE = "GROUP BY GROUPING SETS ((d), (d, q), (d, a), (d, o), (d, c))"
 
 # Counters hash-aggregate; the sorted durations need a sort per group, so they are grouped
 # apart over the solved tickets only (one epoch per ticket, not one per slice).
@@ -46,7 +47,7 @@ counters AS (
 ),
 durations AS (
     SELECT {_SLICE_KEYS}, to_jsonb(array_agg(e ORDER BY e)) AS resolution_seconds
-    FROM (SELECT d, q, a, o, EXTRACT(EPOCH FROM res) AS e FROM ({{solved}}) s) solved
+    FROM (SELECT d, q, a, o, c, EXTRACT(EPOCH FROM res) AS e FROM ({{solved}}) s) solved
     {_BY_SLICE}
 )
 SELECT c.*, COALESCE(s.resolution_seconds, '[]') AS resolution_seconds, {{backlog}} AS backlog

@@ -129,3 +129,49 @@ def test_breakdown_rejects_an_unknown_dimension(api, sam):
     response = login_api(api, sam).get(BREAKDOWN, {**MARCH, "by": "colour"})
     assert response.status_code == 400
     assert "by" in response.json()
+
+
+@pytest.fixture
+def by_mail(acme, history):
+    """Ticket b came in by e-mail; the others through the portal."""
+    from tickets.models import Ticket
+
+    Ticket.objects.filter(pk=history["b"].pk).update(channel="email")
+    update_metrics(tenant=acme, full=True)
+    return history
+
+
+def test_summary_of_one_channel_counts_only_its_tickets(api, sam, by_mail):
+    login_api(api, sam)
+
+    email = api.get(SUMMARY, {**MARCH, "channel": "email"}).json()
+    portal = api.get(SUMMARY, {**MARCH, "channel": "portal"}).json()
+    api_channel = api.get(SUMMARY, {**MARCH, "channel": "api"}).json()
+
+    assert (email["tickets_created"], portal["tickets_created"]) == (1, 2)
+    assert email["resolution_seconds_median"] == pytest.approx(
+        24 * 3600
+    )  # created on the 2nd at noon, solved on the 3rd
+    assert email["csat"] == 0.0 and portal["csat"] == 1.0
+    assert api_channel["tickets_created"] == 0 and api_channel["csat"] is None
+
+
+def test_a_channel_with_a_queue_or_an_unknown_channel_is_a_400(api, sam, billing, by_mail):
+    login_api(api, sam)
+    both = api.get(SUMMARY, {**MARCH, "channel": "email", "queue": billing.pk})
+    unknown = api.get(SUMMARY, {**MARCH, "channel": "fax"})
+    assert both.status_code == 400 and "channel" in both.json()
+    assert unknown.status_code == 400 and "channel" in unknown.json()
+
+
+def test_an_agent_may_not_read_figures_per_channel(api, alice, by_mail):
+    response = login_api(api, alice).get(SUMMARY, {**MARCH, "channel": "email"})
+    assert response.status_code == 403
+
+
+def test_breakdown_by_channel_names_each_channel_by_its_key(api, sam, by_mail):
+    body = login_api(api, sam).get(BREAKDOWN, {**MARCH, "by": "channel"}).json()
+    rows = {row["id"]: row for row in body["results"]}
+    assert set(rows) == {"email", "portal"}
+    assert rows["email"]["name"] == "E-mail" and rows["email"]["tickets_created"] == 1
+    assert rows["portal"]["tickets_created"] == 2

@@ -43,6 +43,9 @@ def test_supervisor_sees_headline_charts_breakdown_and_freshness(client, sam, co
     assert 'id="chart-volume"' in page and 'id="chart-csat"' in page
     assert "vendor/chart.umd.min.js" in page
     assert 'id="breakdown-queue"' in page and "Billing" in page
+    channels = page.split('id="breakdown-channel"')[1].split("</table>")[0]
+    assert '<th scope="row" data-value="Portal">Portal</th>' in channels  # every ticket here
+    assert "E-mail" not in channels  # none came by mail
     assert "Figures computed at" in page
     assert url("definitions") + "#csat" in page
     assert response.context["period_start"].isoformat() == "2026-03-02"
@@ -86,6 +89,8 @@ def test_the_csv_holds_what_the_dashboard_shows(client, ada, computed):
     assert [row[1] for row in days] == ["2", "1", "0"]
     billing = next(row for row in rows if row and row[0] == "Billing")
     assert billing[1] == "2"  # tickets created in Billing
+    portal = next(row for row in rows if row and row[0] == "Portal")
+    assert portal[1] == "3"  # tickets that came through the portal
 
 
 def test_definitions_are_open_to_agents_too(client, alice, bob):

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 
 from tests.factories import make_ticket
 from tickets.models import Comment, QueueGrant, Rating, Ticket
-from tickets.services import add_comment, change_status, set_tags
+from tickets.services import add_comment, assign_ticket, change_status, set_tags
 
 from .conftest import api_ticket_url
 
@@ -283,6 +283,7 @@ def test_api_list_says_what_the_ticket_serializer_says(api, acme, sam, alice, bo
     plain = make_ticket(acme, bob.user, None, subject='Quotes " and <tags> & ünïcode')
     busy = make_ticket(acme, bob.user, billing, subject="Busy", priority="urgent")
     set_tags(ticket=busy, names=["b", "a"], by=alice.user)
+    assign_ticket(ticket=busy, assignee=alice.user, by=alice.user)
     add_comment(ticket=busy, author=alice.user, body="On it")  # a first response
     change_status(ticket=busy, to="solved", by=alice.user)
     api.force_authenticate(sam.user)
@@ -300,6 +301,8 @@ def test_api_list_says_what_the_ticket_serializer_says(api, acme, sam, alice, bo
     assert body == JSONRenderer().render(expected)
     assert [t["solved_at"] is None for t in response.json()["results"]] == [False, True]
     assert [t["tags"] for t in response.json()["results"]] == [["a", "b"], []]
+    assert [t["assignee"] for t in response.json()["results"]] == [alice.user.pk, None]
+    assert [t["queue"] for t in response.json()["results"]] == [billing.pk, None]
 
 
 def _serialized(ticket_pk, zone):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import transaction
-from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -19,7 +18,7 @@ from core.params import MAX_ID
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
-from ..models import Comment, Queue, Tag, Ticket
+from ..models import Comment, Queue, Ticket
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
@@ -69,7 +68,8 @@ def refuse(reason: str):
 
 class TagsField(serializers.ListField):
     """Tag names in, tag names out: read from the prefetched tags, or from ``known_tags`` when
-    the view holds them already (a ticket just opened has none: nothing to read back)."""
+    the view holds them already (a ticket just opened has none: nothing to read back). A list
+    page's rows carry theirs as ``tag_names`` (TicketViewSet.list)."""
 
     child = serializers.CharField(max_length=50)
 
@@ -77,9 +77,7 @@ class TagsField(serializers.ListField):
         known = getattr(instance, "known_tags", None)
         if known is not None:
             return known
-        listed = getattr(instance, "listed_tags", None)  # a list page's (TicketViewSet)
-        tags = instance.tags.all() if listed is None else listed
-        return [tag.name for tag in tags]
+        return [tag.name for tag in instance.tags.all()]
 
     def to_representation(self, data):
         return list(data)
@@ -171,6 +169,27 @@ class TicketSerializer(serializers.ModelSerializer):
             raise ValidationError(_("Please write a subject."))
         return value.strip()
 
+    def to_representation(self, instance):
+        if not isinstance(instance, dict):
+            return super().to_representation(instance)
+        # A list page's row (``COLUMNS`` and ``tag_names``): each field's own conversion,
+        # without looking the value up through the field's source on a model instance.
+        return {
+            name: None if (value := instance[key]) is None else convert(value)
+            for name, key, convert in self._row_plan()
+        }
+
+    def _row_plan(self) -> list[tuple]:
+        plan = self.__dict__.get("_plan")
+        if plan is None:
+            plan = self._plan = []
+            for field in self._readable_fields:
+                if isinstance(field, serializers.PrimaryKeyRelatedField):
+                    plan.append((field.field_name, f"{field.source}_id", int))
+                else:
+                    plan.append((field.field_name, field.source, field.to_representation))
+        return plan
+
 
 class IdFilter(django_filters.NumberFilter):
     """An id to filter by: whole and within a bigint, else a 400 (a decimal past a bigint
@@ -258,20 +277,28 @@ class TicketViewSet(
             .order_by("-created_at", "-pk")
         )
 
-    def filter_queryset(self, queryset):
-        queryset = super().filter_queryset(queryset)
-        if self.action == "list":
-            # A list page reads the serializer's columns and the page's tags, nothing joined.
-            # Its tags as a plain list: no related manager per row (about 80 µs each).
-            queryset = (
-                queryset.select_related(None)
-                .prefetch_related(None)
-                .prefetch_related(
-                    Prefetch("tags", Tag.objects.order_by("name").only("id", "name"), "listed_tags")
-                )
-                .only(*TicketSerializer.COLUMNS)
-            )
-        return queryset
+    def list(self, request, *args, **kwargs):
+        """A page of tickets as rows of the serializer's columns and the page's tags, nothing
+        joined and no model instances: the serializer writes rows as it writes tickets
+        (``TicketSerializer.to_representation``), at a fraction of the cost per ticket."""
+        rows = (
+            self.filter_queryset(self.get_queryset())
+            .select_related(None)
+            .prefetch_related(None)
+            .values(*TicketSerializer.COLUMNS)
+        )
+        page = self.paginate_queryset(rows)
+        names: dict[int, list[str]] = {row["id"]: [] for row in page}
+        tagged = (
+            Ticket.tags.through.objects.filter(ticket_id__in=names)
+            .order_by("tag__name")
+            .values_list("ticket_id", "tag__name")
+        )
+        for ticket_id, name in tagged:
+            names[ticket_id].append(name)
+        for row in page:
+            row["tag_names"] = names[row["id"]]
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
