@@ -23,7 +23,7 @@ from accounts.models import Membership, Organization, Role
 from accounts.services import NotPermitted, change_membership, check_membership_change
 from accounts.views_access import member_required
 from core.params import object_id
-from tickets.models import Queue, QueueGrant
+from tickets.models import Queue, QueueGrant, TicketMail
 from tickets.services import grant_queue, revoke_queue
 
 from .directory import SORTS, directory
@@ -120,6 +120,8 @@ def person(request, slug, user_id):
             "queues": Queue.objects.for_tenant(request.tenant).exclude(
                 pk__in=grants.values("queue_id")
             ),
+            # Staff see where a person's mail came from (customers write from several).
+            "wrote_from": TicketMail.objects.for_tenant(request.tenant).addresses_of(member.user),
             "explain_form": explain_form,
             "decision": decision,
             "ticket": ticket,

@@ -219,3 +219,41 @@ def test_a_pending_sign_up_is_not_activated_through_the_directory(api, ada, pete
     assert response.status_code == 403 and "Approvals" in response.json()["detail"]
     pete.refresh_from_db()
     assert pete.status == Membership.Status.PENDING
+
+
+def test_the_person_page_lists_the_addresses_they_wrote_from_here(
+    client, acme, globex, ada, alice, bob, billing
+):
+    from tickets.mail_threads import remember
+    from tickets.models import TicketMail
+
+    ticket = make_ticket(acme, bob.user, billing)
+    for n, address in enumerate(["bob@home.example", "bob@home.example", "b.work@acme.example"]):
+        remember(
+            ticket=ticket,
+            message_id=f"m{n}@home.example",
+            direction=TicketMail.Direction.IN,
+            author=bob.user,
+            from_address=address,
+        )
+    # A mail sent to him, and one by him to another helpdesk, are not addresses he wrote from here.
+    remember(ticket=ticket, message_id="out@acme.example", direction="out", author=alice.user)
+    elsewhere = make_ticket(globex, make_member(globex, "customer").user, None)
+    remember(
+        ticket=elsewhere,
+        message_id="g@x.example",
+        direction="in",
+        author=bob.user,
+        from_address="bob@secret.example",
+    )
+    client.force_login(ada.user)
+
+    page = client.get(page_url(f"people/{bob.user.pk}/")).content.decode()
+
+    listed = page.split('id="wrote-from"')[1].split("</ul>")[0]
+    assert "bob@home.example" in listed and "(2 e-mails" in listed
+    assert "b.work@acme.example" in listed and "(1 e-mail," in listed
+    assert "bob@secret.example" not in page
+    assert (
+        'id="wrote-from"' not in client.get(page_url(f"people/{alice.user.pk}/")).content.decode()
+    )

@@ -46,6 +46,19 @@ class Mailbox(TenantOwned):
         return self.address
 
 
+class TicketMailQuerySet(TenantQuerySet):
+    def addresses_of(self, user):
+        """The addresses ``user`` wrote from, each with how many mails and the latest, newest
+        first: rows of ``from_address``, ``mails`` and ``last_at``."""
+        return (
+            self.filter(author=user, direction=TicketMail.Direction.IN)
+            .exclude(from_address="")
+            .values("from_address")
+            .annotate(mails=models.Count("id"), last_at=models.Max("created_at"))
+            .order_by("-last_at", "from_address")
+        )
+
+
 class TicketMail(TenantOwned):
     """One e-mail of a ticket's conversation, in or out, by its Message-ID.
 
@@ -72,6 +85,8 @@ class TicketMail(TenantOwned):
     )
     from_address = models.EmailField(max_length=254, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+
+    objects = TicketMailQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at"]
