@@ -91,8 +91,13 @@ def _html_piece(name: str | None, value: str) -> str:
     if name is None:
         return escape(value)
     if name in LINK_PLACEHOLDERS or name == "rating_links":
-        return f"<bdi>{urlize(value, autoescape=True)}</bdi>"
-    return f"<bdi>{escape(value)}</bdi>"
+        html = urlize(value, autoescape=True)
+    else:
+        html = escape(value)
+    # A value's own line breaks stay inside its isolate (the body's paragraphs are made by
+    # linebreaks from the wording's, which must not cut a <bdi> in two).
+    lines = html.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return f"<bdi>{'<br>'.join(lines)}</bdi>"
 
 
 def compose(

@@ -35,7 +35,7 @@ def test_a_hebrew_reader_gets_a_right_to_left_multipart_mail_with_isolated_user_
     smtp_server, help_mailbox, hebrew_bob, alice, acme_ticket, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        add_comment(ticket=acme_ticket, author=alice.user, body="Refund <done> & sent")
+        add_comment(ticket=acme_ticket, author=alice.user, body="Refund <done> & sent\n\nבסדר")
 
     (mail,) = smtp_server.wait_for(1)
     assert mail.envelope_to == ["bob@acme.test"]
@@ -43,7 +43,8 @@ def test_a_hebrew_reader_gets_a_right_to_left_multipart_mail_with_isolated_user_
     assert mail["Content-Language"] == "he"
     text, html = parts(mail)
     assert '<html lang="he" dir="rtl">' in html
-    assert "<bdi>Refund &lt;done&gt; &amp; sent</bdi>" in html  # escaped, its own direction
+    # Escaped, in its own direction, its paragraphs inside one isolate.
+    assert "<bdi>Refund &lt;done&gt; &amp; sent<br><br>בסדר</bdi>" in html
     assert "<bdi>Charged twice</bdi>" in html
     assert "Refund <done> & sent" in text
     assert "<img" not in html and "<link" not in html  # nothing external to load
