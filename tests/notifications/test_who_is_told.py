@@ -16,6 +16,7 @@ from notifications.services import (
 )
 from tests.factories import make_queue, make_ticket
 from tickets.models import Ticket
+from tickets.notifications import muted
 from tickets.services import add_comment, assign_ticket, change_status
 
 from .conftest import told
@@ -199,3 +200,76 @@ def test_a_queue_without_agents_tells_nobody_but_those_who_work_every_queue(
     with django_capture_on_commit_callbacks(execute=True):
         make_ticket(acme, bob.user, empty)
     assert told("new_request") == ["ada@acme.test"]
+
+
+def _scenarios():
+    """kind: (who is told, what they are told of), each starting from Bob's opened request."""
+
+    def receipt(c):
+        return c["bob"], lambda: make_ticket(c["acme"], c["bob"].user, c["billing"])
+
+    def new_request(c):
+        return c["alice"], lambda: make_ticket(c["acme"], c["bob"].user, c["billing"])
+
+    def reply(c):
+        return c["bob"], lambda: add_comment(ticket=c["t"], author=c["alice"].user, body="Hi")
+
+    def solved(c):
+        return c["bob"], lambda: change_status(ticket=c["t"], to="solved", by=c["alice"].user)
+
+    def customer_reply(c):
+        return c["alice"], lambda: add_comment(ticket=c["t"], author=c["bob"].user, body="Hi")
+
+    def mentioned(c):
+        note = "@sam@acme.test look"
+        return c["sam"], lambda: add_comment(
+            ticket=c["t"], author=c["alice"].user, body=note, is_public=False
+        )
+
+    def assigned(c):
+        return c["sam"], lambda: assign_ticket(
+            ticket=c["t"], assignee=c["sam"].user, by=c["alice"].user
+        )
+
+    def waiting(c):
+        return c["sam"], lambda: tell_supervisors_ticket_waits(c["t"], "too long")
+
+    return {
+        "received": receipt,
+        "new_request": new_request,
+        "reply": reply,
+        "solved": solved,
+        "customer_reply": customer_reply,
+        "mentioned": mentioned,
+        "assigned": assigned,
+        "waiting": waiting,
+    }
+
+
+@pytest.mark.parametrize("channel", ["email", "in_app", "both"])
+@pytest.mark.parametrize("kind", list(_scenarios()))
+def test_every_kind_follows_the_person_s_choice(
+    kind,
+    channel,
+    acme,
+    bob,
+    alice,
+    sam,
+    billing,
+    mailoutbox,
+    django_capture_on_commit_callbacks,
+):
+    with muted():
+        ticket = make_ticket(acme, bob.user, billing, subject="Charged twice")
+    cast = {"acme": acme, "bob": bob, "alice": alice, "sam": sam, "billing": billing}
+    member, act = _scenarios()[kind](cast | {"t": ticket})
+    set_notification_channels(member=member, channels={kind: channel})
+
+    with django_capture_on_commit_callbacks(execute=True):
+        act()
+
+    mails = [m for m in mailoutbox if m.to == [member.user.email]]
+    assert len(mails) == (0 if channel == "in_app" else 1)
+    listed = Notification.objects.visible_to(member).filter(kind=kind)
+    assert listed.exists() == (channel != "email")
+    assert Notification.objects.filter(recipient=member.user, kind=kind).count() == 1
