@@ -1,3 +1,10 @@
-from django.urls import path  # noqa: F401
+"""API endpoints of notifications, under /api/v1/t/<slug>/."""
 
-urlpatterns = []
+from rest_framework.routers import SimpleRouter
+
+from .api import NotificationViewSet
+
+router = SimpleRouter(use_regex_path=False)  # path converters: <id:pk>
+router.register("notifications", NotificationViewSet, basename="notification")
+
+urlpatterns = router.urls

@@ -8,11 +8,13 @@ from django.db import transaction
 from django.utils import timezone
 from kombu.exceptions import OperationalError
 
+from notifications.tasks import notify_event_task
 from outbox.models import PendingTask
 from outbox.services import enqueue, relay
+from tests.factories import make_ticket
 from tickets.models import TicketEvent
+from tickets.notifications import muted
 from tickets.services import add_comment
-from tickets.tasks import notify_event_task
 
 from .conftest import login_api
 from .tickets.conftest import api_ticket_url
@@ -27,6 +29,13 @@ def broker_down(monkeypatch):
 
     monkeypatch.setattr("celery.app.task.Task.apply_async", refuse)
     return monkeypatch
+
+
+@pytest.fixture
+def acme_ticket(acme, bob, billing):
+    """Bob's request, opened without telling anyone: these stories follow a later change."""
+    with muted():
+        return make_ticket(acme, bob.user, billing, subject="Charged twice")
 
 
 def make_due():

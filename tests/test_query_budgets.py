@@ -47,6 +47,7 @@ from knowledge.services import (
     toggle_vote,
 )
 from metrics.models import ReportSubscription
+from notifications.models import Notification
 from tickets.models import SavedFilter
 from tickets.services import (
     add_comment,
@@ -123,6 +124,8 @@ BUDGETS = [
     # notes and ratings, one query each
     Budget(P + "kudos/", "alice", "/t/acme/kudos/", 4, 4),
     Budget("accounts/tokens/", "ada", "/accounts/tokens/", 2, 2),
+    # the page of notifications with their tickets, one query (no count: a next page or not)
+    Budget(P + "notifications/", "alice", "/t/acme/notifications/", 3, 3),
     # Pages of one object's rows.
     # ticket, tags, attachments, members, timeline, queues, related
     Budget(P + "tickets/<id:number>/", "alice", "/t/acme/tickets/{ticket}/", 9, 9, True),
@@ -190,6 +193,8 @@ BUDGETS = [
     Budget(A + "ideas/", "alice", "/api/v1/t/acme/ideas/" + S, 3, 3),
     Budget(A + "kudos/notes/", "alice", "/api/v1/t/acme/kudos/notes/" + S, 3, 3),
     Budget(A + "kudos/", "alice", "/api/v1/t/acme/kudos/" + S, 3, 3),
+    # the page with its tickets and its count
+    Budget(A + "notifications/", "alice", "/api/v1/t/acme/notifications/" + S, 3, 3),
     # the ticket with its tags, the page and its count
     Budget(
         A + "tickets/<id:pk>/comments/",
@@ -268,6 +273,9 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "workspace/views/<id:pk>/delete/": "an action (POST), not a list",
     P + "queues/<id:pk>/": "a form or its POST: one object, no rows",
     P + "settings/notifications/": "a form or its POST: one object, no rows",
+    P + "notifications/read-all/": "an action (POST), not a list",
+    P + "notifications/settings/": "a form or its POST: one object, no rows",
+    P + "notifications/<id:notification_id>/": "an action: reads one, then its ticket",
     P + "metrics/definitions/": "fixed text",
     P + "metrics/people/<id:user_id>/": "the figures of one person",
     P + "metrics/me/": "the figures of one person",
@@ -309,6 +317,8 @@ NOT_LISTS = {  # route: why it has no list to budget
     A + "ideas/<id:pk>/": "one object, not a list",
     A + "ideas/<id:pk>/answer/": "an action (POST), not a list",
     A + "ideas/<id:pk>/vote/": "an action (POST), not a list",
+    A + "notifications/<id:pk>/read/": "an action (POST), not a list",
+    A + "notifications/read-all/": "an action (POST), not a list",
 }
 
 
@@ -326,6 +336,7 @@ def test_every_route_is_budgeted_or_not_a_list():
 def cast(acme, ada, sam, alice, olga, bob, carol, monkeypatch):
     monkeypatch.setattr("people.views_people.PAGE_SIZE", FULL)
     monkeypatch.setattr("accounts.views_invitations.PAGE_SIZE", FULL)
+    monkeypatch.setattr("notifications.views.PAGE_SIZE", FULL)
     return {"ada": ada, "sam": sam, "alice": alice, "olga": olga, "bob": bob, "carol": carol}
 
 
@@ -393,6 +404,9 @@ def fill(acme, cast, found, n=FULL):
             add_comment(ticket=made, author=alice.user, body=f"Reply {i}")
             change_status(ticket=made, to="solved", by=alice.user)
             rate_ticket(ticket=made, score=5, comment=f"Great {i}", by=requester)
+            Notification.objects.create(
+                tenant=acme, recipient=alice.user, kind="customer_reply", ticket=made
+            )
         add_comment(ticket=ticket, author=alice.user, body=f"Reply {i}")
         note = add_comment(ticket=ticket, author=agent.user, body=f"Note {i}", is_public=False)
         upload = SimpleUploadedFile(f"f{i}.txt", b"invoice", "text/plain")

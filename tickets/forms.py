@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from django import forms
+from django.conf import settings
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
@@ -385,6 +386,7 @@ class QueueForm(forms.Form):
 
 class NotificationTemplateForm(forms.Form):
     kind = forms.ChoiceField(choices=NotificationTemplate.Kind.choices, widget=forms.HiddenInput)
+    language = forms.ChoiceField(choices=settings.LANGUAGES, widget=forms.HiddenInput)
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Body"), max_length=10_000, widget=forms.Textarea(attrs={"rows": 10})

@@ -1,9 +1,10 @@
-"""E-mails about ticket events: the requester on staff replies and solves, the assignee.
+"""The wording of ticket notifications, and the switch that mutes them.
 
-Tenants word them with NotificationTemplate rows (placeholders like ``{{ number }}``); without
-one, the defaults in templates/tickets/email/ are used. Placeholders are substituted as plain
-text, never evaluated as a template, so a tenant's wording cannot reach into our objects.
-Internal notes never appear: only public replies are quoted, and only reply events carry text.
+Tenants word each kind per language with NotificationTemplate rows (placeholders like
+``{{ number }}``); without one, the default wording below, translated into the reader's
+language, is used. Placeholders are substituted as plain text, never evaluated as a
+template, so a tenant's wording cannot reach into our objects. Who is told what, and the
+mail itself, live in the notifications app (a layer above: tickets only names its task).
 """
 
 from __future__ import annotations
@@ -11,20 +12,13 @@ from __future__ import annotations
 import re
 from contextlib import contextmanager
 from contextvars import ContextVar
-from pathlib import Path
 
-from django.conf import settings
-from django.core.mail import EmailMessage
-from django.db import transaction
-from django.template.loader import get_template
-from django.urls import reverse
-from django.utils import timezone
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
-from core.mail import subject_line
+from .models import NotificationTemplate
 
-from .models import NotificationTemplate, Ticket, TicketEvent
-from .rating_links import link
+Kind = NotificationTemplate.Kind
 
 PLACEHOLDERS = [
     "helpdesk",
@@ -32,17 +26,95 @@ PLACEHOLDERS = [
     "subject",
     "requester_name",
     "agent_name",
+    "recipient_name",
     "reply",
+    "reason",
     "ticket_url",
     "rating_links",
 ]
+# Placeholders whose values are links (the HTML part makes them anchors).
+LINK_PLACEHOLDERS = {"ticket_url"}
 _PLACEHOLDER = re.compile(r"\{\{\s*(\w+)\s*\}\}")
+
+# Default wording per kind: (subject, body). The footer (how to answer, the link) is added
+# by the layout, so a tenant's wording cannot lose it.
+DEFAULTS = {
+    Kind.RECEIVED: (
+        _("[{{ helpdesk }}] We received your request #{{ number }}: {{ subject }}"),
+        _(
+            "Hello {{ requester_name }},\n\n"
+            'We received your request #{{ number }} "{{ subject }}" and will answer soon.\n\n'
+            "— {{ helpdesk }}"
+        ),
+    ),
+    Kind.REPLY: (
+        _("[{{ helpdesk }}] Re: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ requester_name }},\n\n"
+            '{{ agent_name }} replied to your request #{{ number }} "{{ subject }}":\n\n'
+            "{{ reply }}\n\n"
+            "— {{ helpdesk }}"
+        ),
+    ),
+    Kind.SOLVED: (
+        _("[{{ helpdesk }}] Solved: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ requester_name }},\n\n"
+            '{{ agent_name }} marked your request #{{ number }} "{{ subject }}" as solved.\n'
+            "If something is still wrong, reopen it here: {{ ticket_url }}\n\n"
+            "How did we do? Choose a score from 1 (poor) to 5 (great); you will confirm it "
+            "on the next page:\n{{ rating_links }}\n\n"
+            "— {{ helpdesk }}"
+        ),
+    ),
+    Kind.NEW_REQUEST: (
+        _("[{{ helpdesk }}] New request #{{ number }}: {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            '{{ requester_name }} sent a new request #{{ number }} "{{ subject }}":\n\n'
+            "{{ reply }}"
+        ),
+    ),
+    Kind.CUSTOMER_REPLY: (
+        _("[{{ helpdesk }}] Customer replied: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            '{{ requester_name }} replied on #{{ number }} "{{ subject }}":\n\n'
+            "{{ reply }}"
+        ),
+    ),
+    Kind.MENTIONED: (
+        _("[{{ helpdesk }}] You were mentioned on #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            '{{ agent_name }} mentioned you in an internal note on #{{ number }} "{{ subject }}":'
+            "\n\n{{ reply }}"
+        ),
+    ),
+    Kind.ASSIGNED: (
+        _("[{{ helpdesk }}] Assigned to you: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            'Ticket #{{ number }} "{{ subject }}" from {{ requester_name }} is now assigned '
+            "to you."
+        ),
+    ),
+    Kind.WAITING: (
+        _("[{{ helpdesk }}] Waiting too long: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            'Ticket #{{ number }} "{{ subject }}" from {{ requester_name }} is waiting: '
+            "{{ reason }}"
+        ),
+    ),
+}
+
 _muted: ContextVar[bool] = ContextVar("tickets_notifications_muted", default=False)
 
 
 @contextmanager
 def muted():
-    """No e-mails for events made inside (the demo replays months of history)."""
+    """No notifications for events made inside (the demo replays months of history)."""
     token = _muted.set(True)
     try:
         yield
@@ -54,18 +126,21 @@ def is_muted() -> bool:
     return _muted.get()
 
 
-def default_text(kind: str) -> tuple[str, str]:
-    # The files are wordings with placeholders, read as text, never rendered as templates.
-    subject = Path(get_template(f"tickets/email/{kind}_subject.txt").origin.name).read_text()
-    body = Path(get_template(f"tickets/email/{kind}_body.txt").origin.name).read_text()
-    return subject.strip(), body
+def default_text(kind: str, language: str | None = None) -> tuple[str, str]:
+    """The default (subject, body) of a kind, in ``language`` (else the current one)."""
+    subject, body = DEFAULTS[kind]
+    with translation.override(language or translation.get_language()):
+        return str(subject), str(body)
 
 
-def wording(tenant, kind: str) -> tuple[str, str]:
-    custom = NotificationTemplate.objects.for_tenant(tenant).filter(kind=kind).first()
+def wording(tenant, kind: str, language: str) -> tuple[str, str]:
+    """The tenant's wording of a kind in a language, else the default in that language."""
+    custom = (
+        NotificationTemplate.objects.for_tenant(tenant).filter(kind=kind, language=language).first()
+    )
     if custom is not None:
         return custom.subject, custom.body
-    return default_text(kind)
+    return default_text(kind, language)
 
 
 def unknown_placeholders(text: str) -> list[str]:
@@ -76,78 +151,19 @@ def unknown_placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(unknown))
 
 
-def fill(text: str, values: dict[str, str]) -> str:
-    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+def fill(text: str, values: dict[str, str], each=None) -> str:
+    """``text`` with its placeholders replaced by ``values`` (unknown ones stay as typed).
 
-
-def ticket_url(ticket: Ticket) -> str:
-    path = reverse("tickets:ticket", args=[ticket.tenant.slug, ticket.number])
-    return settings.SITE_URL.rstrip("/") + path
-
-
-def rating_links(ticket: Ticket) -> str:
-    """Signed links that work without signing in; each opens the page that confirms the score."""
-    return "\n".join(f"  {score}: {link(ticket, score)}" for score in range(1, 6))
-
-
-def _kind_and_recipient(event: TicketEvent) -> tuple[str, User] | None:
-    ticket = event.ticket
-    if event.kind == TicketEvent.Kind.REPLY:
-        if event.comment is None or not event.comment.is_public:
-            return None
-        return NotificationTemplate.Kind.REPLY, ticket.requester
-    if event.kind == TicketEvent.Kind.STATUS and event.new_value == Ticket.Status.SOLVED:
-        return NotificationTemplate.Kind.SOLVED, ticket.requester
-    if event.kind == TicketEvent.Kind.ASSIGNEE and event.new_value:
-        assignee = User.objects.filter(email__iexact=event.new_value).first()
-        return (NotificationTemplate.Kind.ASSIGNED, assignee) if assignee else None
-    return None
-
-
-def compose(event: TicketEvent) -> EmailMessage | None:
-    """The e-mail an event causes, or None for events nobody is told about."""
-    found = _kind_and_recipient(event)
-    if found is None:
-        return None
-    kind, recipient = found
-    ticket = event.ticket
-    actor = event.actor
-    values = {
-        "helpdesk": ticket.tenant.name,
-        "number": str(ticket.number),
-        "subject": ticket.subject,
-        "requester_name": ticket.requester.get_full_name(),
-        # Names only: an agent's e-mail address is private.
-        "agent_name": recipient.get_full_name()
-        if kind == NotificationTemplate.Kind.ASSIGNED
-        else (actor.get_full_name() if actor else ticket.tenant.name),
-        "reply": event.comment.body if kind == NotificationTemplate.Kind.REPLY else "",
-        "ticket_url": ticket_url(ticket),
-        "rating_links": rating_links(ticket) if kind == NotificationTemplate.Kind.SOLVED else "",
-    }
-    subject, body = wording(ticket.tenant, kind)
-    return EmailMessage(
-        subject=subject_line(fill(subject, values)),
-        body=fill(body, values),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[recipient.email],
-    )
-
-
-def send_event_notification(*, event_id: int) -> bool:
-    """Send the e-mail of one event, once: the event is stamped in the same transaction."""
-    with transaction.atomic():
-        event = (
-            TicketEvent.objects.select_for_update(of=("self",))
-            .select_related("ticket__tenant", "ticket__requester", "actor", "comment")
-            .filter(pk=event_id)
-            .first()
-        )
-        if event is None or event.notified_at is not None:
-            return False
-        message = compose(event)
-        if message is not None:
-            message.send()
-        event.notified_at = timezone.now()
-        event.save(update_fields=["notified_at"])
-        return message is not None
+    ``each(name, value)``, when given, turns a value into what is put in (the HTML part
+    escapes and isolates it); the text between placeholders is passed through ``each`` too
+    with the name None, so the caller escapes the wording itself."""
+    if each is None:
+        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
+    parts, last = [], 0
+    for match in _PLACEHOLDER.finditer(text):
+        parts.append(each(None, text[last : match.start()]))
+        name = match.group(1)
+        parts.append(each(name, values[name]) if name in values else each(None, match.group(0)))
+        last = match.end()
+    parts.append(each(None, text[last:]))
+    return "".join(parts)

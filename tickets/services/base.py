@@ -62,14 +62,18 @@ def _event(
     )
 
 
+NOTIFY_TASK = "notifications.tasks.notify_event_task"
+
+
 def _notify_on_commit(event: TicketEvent) -> None:
-    """E-mail about this event once the transaction commits (never while muted, e.g. the demo)."""
+    """Tell whom this event concerns once the transaction commits (never while muted, e.g.
+    the demo). The notifications app, a layer above, decides who and how; it is named here,
+    not imported."""
     from ..notifications import is_muted
-    from ..tasks import notify_event_task
 
     if is_muted():
         return
-    enqueue(notify_event_task, event.pk)
+    enqueue(NOTIFY_TASK, event.pk)
 
 
 def _touch(ticket: Ticket, at, *fields: str) -> None:

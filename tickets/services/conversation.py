@@ -58,8 +58,9 @@ def add_comment(
         at=at,
         comment=comment,
     )
-    # Internal notes never leave the helpdesk; the requester hears of staff replies only.
-    if is_public and by_staff:
+    # Every public reply tells someone (the requester of a staff reply, the agents of a
+    # customer's); a note only those it mentions (``@`` + an address), never a customer.
+    if is_public or "@" in body:
         _notify_on_commit(event)
     if is_public and not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY:
         _move(ticket, Ticket.Status.OPEN, by=author, at=at)

@@ -14,6 +14,7 @@ from ..models import (
 )
 from .base import (
     _event,
+    _notify_on_commit,
 )
 
 
@@ -83,7 +84,8 @@ def open_ticket(
             with transaction.atomic():
                 ticket.number = _next_number(tenant)
                 ticket.save(force_insert=True)
-                _event(ticket, by or requester, TicketEvent.Kind.CREATED, at=at)
+                created = _event(ticket, by or requester, TicketEvent.Kind.CREATED, at=at)
+                _notify_on_commit(created)  # the requester's receipt, the agents' new request
                 return ticket
         except IntegrityError:
             ticket.pk = None

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Count, Prefetch, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from accounts.services import NotPermitted
@@ -98,46 +101,70 @@ def queue_edit(request, slug, pk):
 # --------------------------------------------------------------------------- notifications
 
 
+def _wording_language(request) -> str:
+    """The language whose wording the page edits: ?language= (or the form's), else the page's."""
+    codes = [code for code, _name in settings.LANGUAGES]
+    asked = request.POST.get("language") or request.GET.get("language")
+    if asked is not None and asked not in codes:
+        raise Http404
+    return asked or (get_language() if get_language() in codes else settings.LANGUAGE_CODE)
+
+
 @member_required("manage_settings")
 def notification_settings(request, slug):
     tenant = request.tenant
-    custom = {t.kind: t for t in NotificationTemplate.objects.for_tenant(tenant)}
+    language = _wording_language(request)
+    custom = {
+        t.kind: t for t in NotificationTemplate.objects.for_tenant(tenant).filter(language=language)
+    }
     bound = None
     if request.method == "POST":
         kind = request.POST.get("kind")
         if kind not in NotificationTemplate.Kind.values:
             raise Http404
+        back = f"{reverse('tickets:notifications', args=[slug])}?language={language}"
         if "reset" in request.POST:
-            reset_notification_template(tenant=tenant, kind=kind, by=request.user)
+            reset_notification_template(
+                tenant=tenant, kind=kind, language=language, by=request.user
+            )
             messages.success(request, _("The default wording is back."))
-            return redirect("tickets:notifications", slug=slug)
+            return redirect(back)
         bound = NotificationTemplateForm(request.POST)
         if bound.is_valid():
             save_notification_template(
                 tenant=tenant,
                 kind=kind,
+                language=language,
                 subject=bound.cleaned_data["subject"],
                 body=bound.cleaned_data["body"],
                 by=request.user,
             )
             messages.success(request, _("E-mail wording saved."))
-            return redirect("tickets:notifications", slug=slug)
+            return redirect(back)
     sections = []
     for kind, label in NotificationTemplate.Kind.choices:
         if bound is not None and bound.data.get("kind") == kind:
             form = bound
         else:
             subject, body = (
-                (custom[kind].subject, custom[kind].body) if kind in custom else default_text(kind)
+                (custom[kind].subject, custom[kind].body)
+                if kind in custom
+                else default_text(kind, language)
             )
             form = NotificationTemplateForm(
-                initial={"kind": kind, "subject": subject, "body": body}, prefix=None
+                initial={"kind": kind, "language": language, "subject": subject, "body": body},
+                prefix=None,
             )
         form.auto_id = f"id_{kind}_%s"
         sections.append({"kind": kind, "label": label, "form": form, "custom": kind in custom})
     return render(
         request,
         "tickets/notifications.html",
-        {"sections": sections, "placeholders": PLACEHOLDERS},
+        {
+            "sections": sections,
+            "placeholders": PLACEHOLDERS,
+            "language": language,
+            "wording_languages": settings.LANGUAGES,
+        },
         status=400 if bound is not None else 200,
     )

@@ -1,0 +1,17 @@
+from smtplib import SMTPException
+
+from celery import shared_task
+
+from .services import notify_event, report_waiting_tickets
+
+
+@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def notify_event_task(event_id: int) -> int:
+    """Tell everyone a ticket event concerns; safe to run twice (each person is told once)."""
+    return notify_event(event_id=event_id)
+
+
+@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def report_waiting_tickets_task() -> int:
+    """Tell supervisors of tickets with no staff response after NOTIFY_WAITING_HOURS."""
+    return report_waiting_tickets()
