@@ -83,7 +83,11 @@ TEMPLATES = [
         "APP_DIRS": False,
         "OPTIONS": {
             "environment": "helpdesk.templating.environment",
-            "context_processors": [*CONTEXT_PROCESSORS, "accounts.context_processors.tenancy"],
+            "context_processors": [
+                *CONTEXT_PROCESSORS,
+                "accounts.context_processors.tenancy",
+                "notifications.context_processors.unread",
+            ],
         },
     },
     {
@@ -183,6 +187,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_SOCKET_TIMEOUT
 # Outbox (outbox/services.py): seconds the relay leaves a new row to the hand-off at commit.
 OUTBOX_HANDOFF_GRACE_SECONDS = env.int("OUTBOX_HANDOFF_GRACE_SECONDS", default=10)
+# Supervisors are told of an open ticket no staff member has answered after this many hours
+# (0: never); service levels tell them of targets missed.
+NOTIFY_WAITING_HOURS = env.int("NOTIFY_WAITING_HOURS", default=24)
 CELERY_BEAT_SCHEDULE = {
     # Side effects the broker refused at commit (Redis down) are handed over once it is back;
     # a relay run that waited longer than its period is dropped, the next one does its work.
@@ -195,6 +202,12 @@ CELERY_BEAT_SCHEDULE = {
     "accounts-forget-stale-sign-ups": {
         "task": "accounts.tasks.forget_stale_sign_ups_task",
         "schedule": crontab(hour=4, minute=41),
+    },
+    # Supervisors hear of tickets nobody has answered (NOTIFY_WAITING_HOURS).
+    "notifications-waiting-tickets": {
+        "task": "notifications.tasks.report_waiting_tickets_task",
+        "schedule": 900.0,
+        "options": {"expires": 900},
     },
     # Temporary queue grants end by themselves.
     "expire-queue-grants": {

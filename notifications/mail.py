@@ -19,15 +19,13 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape, linebreaks, urlize
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 
 from accounts.models import User
 from core.mail import subject_line
 from tickets.mail_threads import mailbox_for, new_message_id, remember, reply_address
 from tickets.models import Ticket, TicketEvent, TicketMail
-from tickets.notifications import LINK_PLACEHOLDERS, fill, wording
+from tickets.notifications import fill, paragraphs, wording
 from tickets.rating_links import link
 
 from .models import REQUESTER_KINDS, Kind
@@ -84,22 +82,6 @@ def values_for(
     }
 
 
-def _html_piece(name: str | None, value: str) -> str:
-    """One piece of the HTML body: the wording escaped, a value escaped and isolated (its
-    direction is its own: a Hebrew name in an English line, an English reply in a Hebrew
-    mail), links made anchors. Nothing of the tenant's or a person's is ever raw HTML."""
-    if name is None:
-        return escape(value)
-    if name in LINK_PLACEHOLDERS or name == "rating_links":
-        html = urlize(value, autoescape=True)
-    else:
-        html = escape(value)
-    # A value's own line breaks stay inside its isolate (the body's paragraphs are made by
-    # linebreaks from the wording's, which must not cut a <bdi> in two).
-    lines = html.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    return f"<bdi>{'<br>'.join(lines)}</bdi>"
-
-
 def compose(
     *,
     ticket: Ticket,
@@ -122,8 +104,8 @@ def compose(
             "ticket_url": values["ticket_url"],
             "by_mail": answer_to is not None and kind in REQUESTER_KINDS,
             "body_text": fill(body, values),
-            # linebreaks escapes nothing itself: every piece was escaped by _html_piece.
-            "body_html": mark_safe(linebreaks(fill(body, values, _html_piece))),  # noqa: S308
+            # The HTML part lays the same wording out itself: values isolated, links anchors.
+            "paragraphs": paragraphs(body, values),
         }
         text = render_to_string("notifications/email/message.txt", context)
         html = render_to_string("notifications/email/message.html", context)

@@ -151,19 +151,35 @@ def unknown_placeholders(text: str) -> list[str]:
     return list(dict.fromkeys(unknown))
 
 
-def fill(text: str, values: dict[str, str], each=None) -> str:
-    """``text`` with its placeholders replaced by ``values`` (unknown ones stay as typed).
+def fill(text: str, values: dict[str, str]) -> str:
+    """``text`` with its placeholders replaced by ``values`` (unknown ones stay as typed)."""
+    return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
 
-    ``each(name, value)``, when given, turns a value into what is put in (the HTML part
-    escapes and isolates it); the text between placeholders is passed through ``each`` too
-    with the name None, so the caller escapes the wording itself."""
-    if each is None:
-        return _PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text)
-    parts, last = [], 0
-    for match in _PLACEHOLDER.finditer(text):
-        parts.append(each(None, text[last : match.start()]))
-        name = match.group(1)
-        parts.append(each(name, values[name]) if name in values else each(None, match.group(0)))
-        last = match.end()
-    parts.append(each(None, text[last:]))
-    return "".join(parts)
+
+def paragraphs(text: str, values: dict[str, str]) -> list[list[dict]]:
+    """``text`` filled as the HTML part's template lays it out: paragraphs (the wording's blank
+    lines) of pieces, each ``{"lines", "value", "link"}``. A value is a piece of its own, its
+    line breaks inside it (the template isolates it: its direction is its own); the wording
+    between values is pieces with ``value`` False. Nothing is markup until the template."""
+    result = []
+    for paragraph in _BLANK_LINES.split(text.replace("\r\n", "\n").strip()):
+        pieces, last = [], 0
+        for match in _PLACEHOLDER.finditer(paragraph):
+            pieces.append(_piece(paragraph[last : match.start()]))
+            name = match.group(1)
+            if name in values:
+                pieces.append(_piece(values[name], value=True, link=name in LINK_PLACEHOLDERS))
+            else:
+                pieces.append(_piece(match.group(0)))
+            last = match.end()
+        pieces.append(_piece(paragraph[last:]))
+        result.append([piece for piece in pieces if piece["lines"] != [""]])
+    return [pieces for pieces in result if pieces]
+
+
+_BLANK_LINES = re.compile(r"\n\s*\n")
+
+
+def _piece(text: str, *, value: bool = False, link: bool = False) -> dict:
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return {"lines": lines, "value": value, "link": link}

@@ -27,7 +27,7 @@ def customer_replied(acme_ticket, alice, bob, django_capture_on_commit_callbacks
 
 
 def test_the_list_shows_a_member_s_own_newest_first_with_the_unread_count(
-    client, header_count, alice, customer_replied
+    client, alice, customer_replied
 ):
     client.force_login(alice.user)
     page = client.get("/t/acme/notifications/").content.decode()
@@ -39,9 +39,7 @@ def test_the_list_shows_a_member_s_own_newest_first_with_the_unread_count(
     assert 'aria-label="2 unread">2</span>' in page  # the header's count
 
 
-def test_opening_one_reads_it_and_goes_to_its_ticket(
-    client, header_count, alice, acme_ticket, customer_replied
-):
+def test_opening_one_reads_it_and_goes_to_its_ticket(client, alice, acme_ticket, customer_replied):
     client.force_login(alice.user)
     first = customer_replied[0]
     response = client.get(f"/t/acme/notifications/{first.pk}/")
@@ -53,7 +51,7 @@ def test_opening_one_reads_it_and_goes_to_its_ticket(
     assert 'aria-label="1 unread">1</span>' in page  # the count forgot its old value
 
 
-def test_mark_all_read_is_a_post(client, header_count, alice, customer_replied):
+def test_mark_all_read_is_a_post(client, alice, customer_replied):
     client.force_login(alice.user)
     assert client.get("/t/acme/notifications/read-all/").status_code == 405
     response = client.post("/t/acme/notifications/read-all/")
