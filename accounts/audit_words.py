@@ -77,6 +77,7 @@ FIELDS = {
     "expires_at": _("until"),
     "is_public": _("public"),
     "key": _("key"),
+    "language": _("language"),
     "kind": _("kind"),
     "name": _("name"),
     "note": _("note"),

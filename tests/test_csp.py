@@ -59,7 +59,10 @@ def test_templates_hold_no_inline_script_handler_or_style():
         text = path.read_text()
         assert not inline_script.search(text), path
         assert not handler.search(text), path
-        assert not style.search(text), path
+        # An e-mail's HTML part is read by mail clients, which drop linked style sheets and are
+        # served under no policy of ours: its styles are inline by necessity.
+        if "email" not in path.relative_to(TEMPLATES).parts:
+            assert not style.search(text), path
 
 
 def test_remote_image_in_a_customers_comment_is_a_link_on_the_agents_page(
