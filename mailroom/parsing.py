@@ -78,6 +78,7 @@ _AUTO_REPLY_SUBJECT = re.compile(
     r"תשובה אוטומטית|מענה אוטומטי)\b",
     re.IGNORECASE,
 )
+_DROPPED = {"script", "style", "title"}
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
@@ -201,7 +202,8 @@ def parse(raw: bytes) -> ParsedMail:
             if content is None:  # an attached message/rfc822: its bytes as sent
                 content = part.as_bytes()
             files.append(MailFile(_filename(part, index), content_type, content, content_id))
-    html = nh3.clean("\n".join(html_parts)) if html_parts else ""
+    # A page's title is no part of what it says: dropped with scripts and styles.
+    html = nh3.clean("\n".join(html_parts), clean_content_tags=_DROPPED) if html_parts else ""
     text = "\n\n".join(t.strip() for t in text_parts if t.strip())
     if not text and html:
         text = readable_text(html)
