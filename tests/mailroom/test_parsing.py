@@ -160,3 +160,29 @@ def test_a_person_is_no_machine():
 )
 def test_quoted_history_and_signatures_are_trimmed_from_replies(text, reply):
     assert reply_text(text) == reply
+
+
+def test_a_forwarded_message_is_one_file_and_its_words_are_not_the_body():
+    from email.message import EmailMessage
+
+    inner = EmailMessage()
+    inner["From"] = "vendor@x.test"
+    inner["Subject"] = "Your order"
+    inner.set_content("Inner words")
+    outer = EmailMessage()
+    outer["From"] = "bob@acme.test"
+    outer["Subject"] = "Fwd: Your order"
+    outer.set_content("See the forwarded mail.")
+    outer.add_attachment(inner)
+    outer.add_attachment(
+        b"%PDF-1.4", maintype="application", subtype="octet-stream", filename="a.pdf"
+    )
+
+    mail = parse(outer.as_bytes())
+
+    assert mail.text == "See the forwarded mail."
+    assert [(f.content_type, f.filename) for f in mail.files] == [
+        ("message/rfc822", "Your order.eml"),
+        ("application/pdf", "a.pdf"),
+    ]
+    assert b"Inner words" in mail.files[0].content
