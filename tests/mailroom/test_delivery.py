@@ -391,3 +391,64 @@ def test_an_admin_discards_a_kept_message_and_it_is_audited(help_mailbox, ada):
     failed.inbound.refresh_from_db()
     assert failed.inbound.outcome == Outcome.DISCARDED and failed.inbound.raw is None
     assert AuditEntry.objects.filter(action="inbound_mail.discarded", actor=ada.user).exists()
+
+
+def test_the_hourly_limit_holds_while_redis_is_away(settings, help_mailbox, bob):
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        dead = probe.getsockname()[1]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "core.cache.KeptClientRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{dead}/1",
+            "KEY_PREFIX": "mailroom-outage",
+        }
+    }
+    settings.MAILROOM_MAILS_PER_HOUR = 1
+    assert receive(mail(subject="one")).outcome == Outcome.TICKET
+    assert receive(mail(subject="two")).outcome == Outcome.REFUSED
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_colleague_replies_on_a_shared_request_only_where_requests_are_shared(
+    acme, charged_twice, carol, mailoutbox, shared
+):
+    type(acme).objects.filter(pk=acme.pk).update(customers_see_organization_tickets=shared)
+    receipt_mail = notification_to(mailoutbox, "bob@acme.test")
+    raw = mail(sender="carol@acme.test", headers={"In-Reply-To": receipt_mail["Message-ID"]})
+
+    receipt = receive(raw)
+
+    if shared:
+        assert receipt.outcome == Outcome.COMMENT
+        assert Comment.objects.get().author == carol.user
+    else:
+        assert receipt.outcome == Outcome.REFUSED
+        assert not Comment.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_one_message_delivered_twice_at_once_makes_one_ticket(help_mailbox, bob):
+    import threading
+
+    from django.db import connection
+
+    raw = mail(subject="Twice at once")
+    outcomes = []
+
+    def deliver():
+        try:
+            outcomes.append(receive(raw).outcome)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=deliver) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert sorted(outcomes) == [Outcome.DUPLICATE, Outcome.TICKET]
+    assert Ticket.objects.filter(subject="Twice at once").count() == 1
