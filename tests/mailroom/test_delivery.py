@@ -452,3 +452,18 @@ def test_one_message_delivered_twice_at_once_makes_one_ticket(help_mailbox, bob)
 
     assert sorted(outcomes) == [Outcome.DUPLICATE, Outcome.TICKET]
     assert Ticket.objects.filter(subject="Twice at once").count() == 1
+
+
+@pytest.mark.parametrize("sender", ["help@acme.test", "helpdesk@localhost"])
+def test_mail_from_our_own_addresses_is_dropped(settings, help_mailbox, sender):
+    settings.DEFAULT_FROM_EMAIL = "Helpdesk <helpdesk@localhost>"
+    receipt = receive(mail(sender=sender))
+    assert receipt.outcome == Outcome.DROPPED
+    assert not Ticket.objects.exists()
+
+
+def test_the_signed_tag_counts_in_the_headers_when_to_names_the_bare_mailbox(charged_twice, alice):
+    raw = mail(sender="alice@acme.test", to=reply_address(charged_twice), body="On it.")
+    receipt = receive(raw, to="help@acme.test")
+    assert (receipt.outcome, receipt.ticket) == (Outcome.COMMENT, charged_twice)
+    assert Comment.objects.get().author == alice.user
