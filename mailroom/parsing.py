@@ -23,7 +23,7 @@ from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
 import nh3
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import EmailMessage as ReplyMessage
 from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
 
 from .html_text import readable_text
@@ -273,12 +273,12 @@ MAIL_LANGUAGES.setdefault(
         "sent_from": "נשלח מה-iPhone שלי|נשלח מ-",
     },
 )
-_REPLIES = EmailReplyParser(languages=["en", "he"])
 
 
 def reply_text(text: str) -> str:
-    """The newest words of a reply: without the quoted history and the signature."""
+    """The newest words of a reply: without the quoted history and the signature. Lines
+    starting with a hyphen are a list, not a signature ("-- " alone starts one)."""
     if not text.strip():
         return ""
-    message = _REPLIES.read(text)
+    message = ReplyMessage(text=text, languages=["en", "he"], keep_hyphen_lists=True).read()
     return message.replies[0].body.strip() if message.replies else text.strip()

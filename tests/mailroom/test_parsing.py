@@ -156,6 +156,10 @@ def test_a_person_is_no_machine():
         ),
         ("Fixed.\n\n-- \nBob Buyer\nAcme Co, +1 555 0100", "Fixed."),
         ("Fixed.\n\nSent from my iPhone", "Fixed."),
+        (
+            "Two things:\n- the printer\n- the scanner\n\n-- \nBob",
+            "Two things:\n- the printer\n- the scanner",
+        ),
     ],
 )
 def test_quoted_history_and_signatures_are_trimmed_from_replies(text, reply):
