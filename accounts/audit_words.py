@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "inbound_mail": _("Received mail"),
 }
 
 ACTIONS = {
@@ -60,6 +61,8 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "inbound_mail.retried": _("received mail tried again"),
+    "inbound_mail.discarded": _("received mail discarded"),
 }
 
 
