@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "mailbox": _("Support addresses"),
 }
 
 ACTIONS = {
@@ -60,12 +61,16 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "mailbox.created": _("support address added"),
+    "mailbox.changed": _("support address changed"),
+    "mailbox.deleted": _("support address deleted"),
 }
 
 
 # The keys of an entry's before/after, as the page names them (the API keeps the keys).
 FIELDS = {
     "action": _("action"),
+    "address": _("address"),
     "agents_work_all_queues": _("agents work every queue"),
     "answer": _("answer"),
     "articles": _("articles"),
@@ -75,6 +80,7 @@ FIELDS = {
     "description": _("description"),
     "email": _("e-mail"),
     "expires_at": _("until"),
+    "imap": _("read by IMAP"),
     "is_public": _("public"),
     "key": _("key"),
     "kind": _("kind"),
@@ -82,6 +88,7 @@ FIELDS = {
     "note": _("note"),
     "organization": _("organization"),
     "outcome": _("outcome"),
+    "password": _("password set"),
     "pattern": _("pattern"),
     "permissions": _("permissions"),
     "position": _("position"),
