@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -41,6 +41,16 @@ class PasswordResetView(auth_views.PasswordResetView):
             return self.form_invalid(form)
         if refusal == "email":
             return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset link. Choosing a password through it proves the address (the link went
+    there): the customer the mailroom made from a mail is confirmed so."""
+
+    def form_valid(self, form):
+        if form.user.email_verified_at is None:
+            form.user.email_verified_at = timezone.now()  # saved with the new password
         return super().form_valid(form)
 
 

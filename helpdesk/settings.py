@@ -325,6 +325,9 @@ RATING_LINK_MAX_AGE_DAYS = env.int("RATING_LINK_MAX_AGE_DAYS", default=30)
 # address gets per hour (whoever asks for them).
 SIGNUP_LINK_HOURS = env.int("SIGNUP_LINK_HOURS", default=48)
 SIGNUP_MAILS_PER_HOUR = env.int("SIGNUP_MAILS_PER_HOUR", default=3)
+# Mail in: messages one sender address may send per hour before the rest are refused
+# (counted in the database, so the limit holds while Redis is away).
+MAILROOM_MAILS_PER_HOUR = env.int("MAILROOM_MAILS_PER_HOUR", default=30)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

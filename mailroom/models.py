@@ -40,6 +40,8 @@ class InboundMessage(models.Model):
         "tickets.Ticket", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     received_at = models.DateTimeField(default=timezone.now)
+    # When the sender was told of a refusal: they are told once, not once per message.
+    told_at = models.DateTimeField(null=True, blank=True)
 
     objects = TenantQuerySet.as_manager()
 
