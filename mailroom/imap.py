@@ -250,12 +250,19 @@ def _ensure_folder(client: imaplib.IMAP4, folder: str) -> None:
         )
 
 
-def _acknowledge(client: imaplib.IMAP4, uid: bytes, processed: str) -> None:
+def _capabilities(client: imaplib.IMAP4) -> set[str]:
+    """What the server offers once signed in (often more than its greeting said, which is
+    all imaplib keeps)."""
+    typ, data = client.capability()
+    words = _text(data).upper().split() if typ == "OK" else []
+    return set(words) | {c.upper() for c in client.capabilities}
+
+
+def _acknowledge(client: imaplib.IMAP4, uid: bytes, processed: str, capabilities: set[str]) -> None:
     """Take a delivered message out of the way of the next run."""
     if not processed:
         _checked(client.uid("STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})"))
         return
-    capabilities = {c.upper() for c in client.capabilities}
     if "MOVE" in capabilities:
         _checked(client.uid("MOVE", uid, _quoted(processed)))
         return
@@ -322,6 +329,7 @@ def _fetch(mailbox: Mailbox, report: FetchReport) -> None:
         if processed:
             _ensure_folder(client, processed)
         _select(client, mailbox.imap_folder or "INBOX")
+        capabilities = _capabilities(client)
         for uid in _new_uids(client):
             raw = _raw_message(client, uid)
             if raw is None:
@@ -336,5 +344,5 @@ def _fetch(mailbox: Mailbox, report: FetchReport) -> None:
                 )
                 report.left += 1
                 return
-            _acknowledge(client, uid, processed)
+            _acknowledge(client, uid, processed, capabilities)
             report.delivered += 1

@@ -22,12 +22,15 @@ import socket
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 DOVECOT = "/usr/sbin/dovecot"
+DOVEADM = "/usr/bin/doveadm"
 
 CONFIG = """\
 base_dir = {root}/run
@@ -151,6 +154,15 @@ class IMAPServer:
         finally:
             client.logout()
 
+    def kick(self, username: str) -> None:
+        """Cut the user's open IMAP sessions, from the server's side (doveadm kick)."""
+        subprocess.run(  # noqa: S603 (a fixed binary and our own config file)
+            [DOVEADM, "-c", str(self.root / "dovecot.conf"), "kick", username],
+            check=True,
+            capture_output=True,
+            timeout=10,
+        )
+
     def stop(self) -> None:
         self.process.terminate()
         try:
@@ -179,6 +191,7 @@ def start_imap_server(root: Path, *, extra: str = "") -> IMAPServer:
         pytest.skip("needs dovecot (apt-get install dovecot-imapd)")
     login_user = _unprivileged("dovenull", "nobody")
     mail_user = _unprivileged("nobody", "dovenull")
+    root.chmod(0o755)  # the unprivileged users must reach their parts
     for sub in ("run", "state", "mail", "home"):
         (root / sub).mkdir(parents=True, exist_ok=True)
     for sub in ("mail", "home"):
@@ -222,13 +235,19 @@ def start_imap_server(root: Path, *, extra: str = "") -> IMAPServer:
     raise RuntimeError("dovecot did not listen within 15 s")
 
 
-@pytest.fixture
-def imap_server():
+@contextmanager
+def running_imap_server(*, extra: str = "") -> Iterator[IMAPServer]:
     # A short path: dovecot's unix sockets live under base_dir (sun_path is 108 bytes).
     root = Path(tempfile.mkdtemp(prefix="dovecot-"))
-    server = start_imap_server(root)
+    server = start_imap_server(root, extra=extra)
     try:
         yield server
     finally:
         server.stop()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def imap_server():
+    with running_imap_server() as server:
+        yield server
