@@ -22,6 +22,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.viewsets import TenantScopedViewSet
+from core.params import MAX_ID
 from tickets.models import Mailbox, Queue
 
 from .delivery import TemporaryFailure, discard_message, retry_message
@@ -51,7 +52,8 @@ class ImapSerializer(serializers.Serializer):
 
 
 class MailboxSerializer(serializers.ModelSerializer):
-    queue = serializers.PrimaryKeyRelatedField(queryset=Queue.objects.none())
+    # An id checked for its range before any query (a bigint past the column is no 500).
+    queue = serializers.IntegerField(min_value=1, max_value=MAX_ID)
     imap = ImapSerializer(allow_null=True, required=False)
 
     class Meta:
@@ -59,12 +61,11 @@ class MailboxSerializer(serializers.ModelSerializer):
         fields = ["id", "address", "queue", "imap"]
         read_only_fields = ["id"]
 
-    def get_fields(self):
-        fields = super().get_fields()
-        tenant = self.context.get("tenant")
-        if tenant is not None:
-            fields["queue"].queryset = Queue.objects.for_tenant(tenant)
-        return fields
+    def validate_queue(self, value):
+        queue = Queue.objects.for_tenant(self.context["tenant"]).filter(pk=value).first()
+        if queue is None:
+            raise ValidationError(_("Choose a queue of this helpdesk."))
+        return queue
 
     def to_representation(self, instance):
         data = {"id": instance.pk, "address": instance.address, "queue": instance.queue_id}
