@@ -72,7 +72,7 @@ class MailboxSerializer(serializers.ModelSerializer):
         data["imap"] = (
             {
                 "host": instance.imap_host,
-                "port": instance.imap_port,
+                "port": instance.imap_port or (993 if instance.imap_tls else 143),
                 "tls": instance.imap_tls,
                 "username": instance.imap_username,
                 "folder": instance.imap_folder,
