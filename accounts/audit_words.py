@@ -22,6 +22,7 @@ SUBJECTS = {
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
     "mailbox": _("Support addresses"),
+    "inbound_mail": _("Mail received"),
 }
 
 ACTIONS = {
@@ -64,6 +65,8 @@ ACTIONS = {
     "mailbox.created": _("support address added"),
     "mailbox.changed": _("support address changed"),
     "mailbox.deleted": _("support address deleted"),
+    "inbound_mail.retried": _("received mail tried again"),
+    "inbound_mail.discarded": _("received mail discarded"),
 }
 
 
