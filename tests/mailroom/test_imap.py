@@ -262,8 +262,10 @@ def test_one_run_per_mailbox_at_a_time(dovecot, imap_box, bob):
 
         assert fetch_mailbox(mailbox=imap_box).skipped
         assert in_folder(dovecot) == 1 and not Ticket.objects.exists()
-    finally:
-        other.close()  # its lock ends with its session
+    finally:  # that run ends
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [fetcher._LOCK_CLASS, imap_box.pk])
+        other.close()
 
     assert fetch_mailbox(mailbox=imap_box).delivered == 1
 
