@@ -26,7 +26,13 @@ from core.params import MAX_ID
 from tickets.models import Mailbox, Queue
 
 from .delivery import TemporaryFailure, discard_message, retry_message
-from .mailboxes import ImapSettings, create_mailbox, delete_mailbox, update_mailbox
+from .mailboxes import (
+    ImapSettings,
+    create_mailbox,
+    delete_mailbox,
+    host_refusal,
+    update_mailbox,
+)
 from .models import InboundMessage
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -44,6 +50,11 @@ class ImapSerializer(serializers.Serializer):
     password_env = serializers.CharField(
         write_only=True, required=False, allow_blank=True, max_length=100
     )
+
+    def validate_host(self, value):
+        if refusal := host_refusal(value):
+            raise ValidationError(refusal)
+        return value.strip()
 
     def validate_password_env(self, value):
         if value and not ENV_NAME.match(value):

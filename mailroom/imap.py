@@ -120,8 +120,47 @@ def _tls_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=settings.IMAP_CA_FILE or None)
 
 
-def _quoted(folder: str) -> str:
-    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+def _modified_utf7(name: str) -> str:
+    """A folder name in IMAP's modified UTF-7 (RFC 3501, 5.1.3): printable ASCII as it is,
+    "&" as "&-", anything else base64 of UTF-16 between "&" and "-" (imaplib sends ASCII)."""
+    out, run = [], []
+
+    def flush():
+        if run:
+            encoded = base64.b64encode("".join(run).encode("utf-16-be")).decode()
+            out.append("&" + encoded.rstrip("=").replace("/", ",") + "-")
+            run.clear()
+
+    for char in name:
+        if " " <= char <= "~":
+            flush()
+            out.append("&-" if char == "&" else char)
+        else:
+            run.append(char)
+    flush()
+    return "".join(out)
+
+
+def _quoted(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _folder(name: str) -> str:
+    return _quoted(_modified_utf7(name))
+
+
+def _printable_ascii(text: str) -> bool:
+    return all(" " <= char <= "~" for char in text)
+
+
+def _sign_in(client: imaplib.IMAP4, username: str, password: str) -> None:
+    """LOGIN with both quoted; where either holds more than printable ASCII (which LOGIN
+    cannot carry), AUTHENTICATE PLAIN, whose UTF-8 travels in base64 (RFC 4616)."""
+    if _printable_ascii(username) and _printable_ascii(password):
+        client.login(_quoted(username), password)  # imaplib quotes the password itself
+        return
+    token = b"\0" + username.encode() + b"\0" + password.encode()
+    client.authenticate("PLAIN", lambda _challenge: token)
 
 
 @contextmanager
@@ -141,15 +180,17 @@ def signed_in(mailbox: Mailbox, password: str | None = None) -> Iterator[imaplib
             _("The certificate of %(host)s could not be verified: %(reason)s")
             % {"host": host, "reason": error.verify_message or error.reason}
         ) from error
-    except (OSError, imaplib.IMAP4.error) as error:
+    except (OSError, UnicodeError, imaplib.IMAP4.error) as error:  # UnicodeError: IDNA
         raise MailboxError(
             _("Could not reach %(host)s on port %(port)s: %(reason)s")
             % {"host": host, "port": port, "reason": getattr(error, "strerror", None) or error}
         ) from error
     try:
         try:
-            client.login(
-                mailbox.imap_username, password_of(mailbox) if password is None else password
+            _sign_in(
+                client,
+                mailbox.imap_username,
+                password_of(mailbox) if password is None else password,
             )
         except imaplib.IMAP4.error as error:
             raise MailboxError(
@@ -164,7 +205,7 @@ def signed_in(mailbox: Mailbox, password: str | None = None) -> Iterator[imaplib
 
 
 def _select(client: imaplib.IMAP4, folder: str) -> int:
-    typ, data = client.select(_quoted(folder))
+    typ, data = client.select(_folder(folder))
     if typ != "OK":
         raise MailboxError(
             _("The folder %(folder)s cannot be opened: %(reason)s")
@@ -240,10 +281,10 @@ def _raw_message(client: imaplib.IMAP4, uid: bytes) -> bytes | None:
 
 
 def _ensure_folder(client: imaplib.IMAP4, folder: str) -> None:
-    typ, data = client.list('""', _quoted(folder))
+    typ, data = client.list('""', _folder(folder))
     if typ == "OK" and any(d for d in data if d):
         return
-    typ, data = client.create(_quoted(folder))
+    typ, data = client.create(_folder(folder))
     if typ != "OK":
         raise MailboxError(
             _("The folder %(folder)s cannot be made: %(reason)s")
@@ -265,9 +306,9 @@ def _acknowledge(client: imaplib.IMAP4, uid: bytes, processed: str, capabilities
         _checked(client.uid("STORE", uid, "+FLAGS", f"(\\Seen {PROCESSED_KEYWORD})"))
         return
     if "MOVE" in capabilities:
-        _checked(client.uid("MOVE", uid, _quoted(processed)))
+        _checked(client.uid("MOVE", uid, _folder(processed)))
         return
-    _checked(client.uid("COPY", uid, _quoted(processed)))
+    _checked(client.uid("COPY", uid, _folder(processed)))
     _checked(client.uid("STORE", uid, "+FLAGS", "(\\Deleted)"))
     if "UIDPLUS" in capabilities:  # expunges this message only, not others marked deleted
         _checked(client.uid("EXPUNGE", uid))

@@ -5,6 +5,7 @@ is refused with words that say only that (not whose it is)."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -30,6 +31,17 @@ class ImapSettings:
     folder: str = "INBOX"
     password: str | None = None
     password_env: str = ""
+
+
+# A host name, an IPv4 address or a bracketless IPv6 one: nothing that could not be dialled.
+HOST = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9.\-:]{0,252})$")
+
+
+def host_refusal(host: str) -> str | None:
+    """Why ``host`` cannot be an IMAP server's name, or None."""
+    if not HOST.match(host.strip()):
+        return _("Give the server's name or address (letters, digits, dots and dashes).")
+    return None
 
 
 def address_taken() -> ValidationError:

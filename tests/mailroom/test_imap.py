@@ -4,6 +4,8 @@ Messages reach the box by IMAP APPEND, as a mail server's delivery would put the
 
 from __future__ import annotations
 
+import imaplib
+
 import pytest
 from django.db import connections
 
@@ -282,3 +284,31 @@ def test_the_beat_job_reads_active_imap_mailboxes_only(
     assert Ticket.objects.filter(subject="From beat").exists()
     Mailbox.objects.filter(pk=imap_box.pk).update(is_active=False)
     assert fetch_imap_mailboxes_task.delay().get() == 0
+
+
+def test_a_hebrew_password_and_folder_travel_as_imap_wants_them(
+    settings, dovecot, help_mailbox, bob
+):
+    settings.IMAP_CA_FILE = str(dovecot.ca_file)
+    dovecot.add_user(USER, "סיסמה סודית")
+    folder = fetcher._modified_utf7("תמיכה")  # what the server calls it on the wire
+    mailbox = update_mailbox(
+        mailbox=help_mailbox,
+        by=None,
+        imap=ImapSettings(
+            host="127.0.0.1",
+            port=dovecot.tls_port,
+            username=USER,
+            password="סיסמה סודית",
+            folder="תמיכה",
+        ),
+    )
+    admin = imaplib.IMAP4("127.0.0.1", dovecot.port)  # a mail client makes the folder
+    admin.authenticate("PLAIN", lambda _challenge: f"\0{USER}\0סיסמה סודית".encode())
+    assert admin.create(f'"{folder}"')[0] == "OK"
+    assert admin.append(f'"{folder}"', None, None, mail(subject="In Hebrew"))[0] == "OK"
+    admin.logout()
+
+    assert fetch_mailbox(mailbox=mailbox).delivered == 1
+
+    assert Ticket.objects.filter(subject="In Hebrew").exists()

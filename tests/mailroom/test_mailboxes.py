@@ -309,3 +309,22 @@ def test_test_the_connection_uses_the_saved_password_when_none_is_typed(
     tested = client.post(f"{PAGES}{mailbox.pk}/", {**fields, "test": "1"})
 
     assert "The connection works." in tested.content.decode()
+
+
+def test_a_host_that_could_not_be_dialled_is_refused_before_anything_is_saved(
+    api, client, ada, billing
+):
+    login_api(api, ada)
+    client.force_login(ada.user)
+    odd = "imap.acme.test\r\nA1 LOGOUT"
+
+    by_api = api.post(
+        URL,
+        {"address": "help@acme.test", "queue": billing.pk, "imap": {**IMAP, "host": odd}},
+        format="json",
+    )
+    by_page = client.post(PAGES + "new/", form(billing, imap_host=odd))
+
+    assert by_api.status_code == 400 and "host" in by_api.json()["imap"]
+    assert by_page.status_code == 400
+    assert not Mailbox.objects.exists()
