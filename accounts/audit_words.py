@@ -22,7 +22,7 @@ SUBJECTS = {
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
     "mailbox": _("Support addresses"),
-    "inbound_mail": _("Mail received"),
+    "inbound_mail": _("Received mail"),
 }
 
 ACTIONS = {

@@ -24,6 +24,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -156,8 +157,9 @@ def _receive(
     tag = ""
     if mailbox is None:
         mailbox, tag = find_mailbox([to] if to else mail.recipients)
-    else:
-        tag = _tag_for(mailbox, [to] if to else mail.recipients)
+    if mailbox is not None and not tag:
+        # The signed tag proves the sender had the reply address, wherever it is named.
+        tag = _tag_for(mailbox, [to, *mail.recipients] if to else mail.recipients)
     if mailbox is None:
         with transaction.atomic():
             reason = _("No support address of this installation received this message.")
@@ -194,6 +196,7 @@ def _handle(
         raise _Duplicate
     ours = (
         mail.loop_mark == notices.loop_mark()
+        or mail.from_address in (mailbox.address, parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower())
         or TicketMail.objects.for_tenant(tenant)
         .filter(message_id=mail.message_id, direction=TicketMail.Direction.OUT)
         .exists()

@@ -14,6 +14,7 @@ from __future__ import annotations
 import codecs
 import email
 import hashlib
+import mimetypes
 import re
 from dataclasses import dataclass, field
 from email.message import EmailMessage
@@ -22,7 +23,7 @@ from email.policy import default as default_policy
 from email.utils import getaddresses, parseaddr
 
 import nh3
-from mailparser_reply import EmailReplyParser
+from mailparser_reply import EmailMessage as ReplyMessage
 from mailparser_reply.constants import MAIL_LANGUAGES, QUOTED_MATCH_INCLUDE
 
 from .html_text import readable_text
@@ -78,6 +79,7 @@ _AUTO_REPLY_SUBJECT = re.compile(
     r"תשובה אוטומטית|מענה אוטומטי)\b",
     re.IGNORECASE,
 )
+_DROPPED = {"script", "style", "title"}
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 
 
@@ -132,6 +134,26 @@ def _filename(part: EmailMessage, index: int) -> str:
     return f"part-{index}.{subtype[:10]}"
 
 
+def _leaves(message: EmailMessage):
+    """The message's parts that are not containers; an attached message is one part (its
+    own text is no part of this message's words)."""
+    if message.get_content_maintype() == "message" and message.is_multipart():
+        yield message
+    elif message.is_multipart():
+        for part in message.iter_parts():
+            yield from _leaves(part)
+    else:
+        yield message
+
+
+def _file_type(part: EmailMessage, content_type: str) -> str:
+    """The file's type; mail programs that say only "octet-stream" are read by its name."""
+    if content_type == "application/octet-stream":
+        guessed, _encoding = mimetypes.guess_type(part.get_filename() or "")
+        return guessed or content_type
+    return content_type
+
+
 def _machine(message: EmailMessage, from_address: str, subject: str) -> tuple[str, bool]:
     """Why a machine sent this (empty when a person did), and whether it is a bounce."""
     content_type = message.get_content_type()
@@ -184,24 +206,35 @@ def parse(raw: bytes) -> ParsedMail:
     text_parts: list[str] = []
     html_parts: list[str] = []
     files: list[MailFile] = []
-    for index, part in enumerate(message.walk()):
-        if part.is_multipart():
-            continue
+    for index, part in enumerate(_leaves(message)):
         content_type = part.get_content_type()
         disposition = part.get_content_disposition()
         content_id = _header(part, "Content-ID").strip("<>")
-        if disposition != "attachment" and content_type == "text/plain" and not content_id:
+        # Words to read: a text part that is not a file (no attachment disposition, no
+        # name, no cid: an inline image's HTML sibling of Apple Mail is still the body).
+        is_body = disposition != "attachment" and not part.get_filename()
+        if is_body and content_type == "text/plain" and not content_id:
             text_parts.append(_decoded(part))
-        elif disposition != "attachment" and content_type == "text/html" and not content_id:
+        elif is_body and content_type == "text/html" and not content_id:
             html_parts.append(_decoded(part))
         elif content_type in ("message/delivery-status", "text/rfc822-headers"):
             continue
+        elif content_type.startswith("message/"):  # a forwarded message: kept as it was sent
+            inner = part.get_payload()
+            inner = inner[0] if isinstance(inner, list) and inner else None
+            content = inner.as_bytes() if inner is not None else b""
+            title = _header(inner, "Subject") if inner is not None else ""
+            name = part.get_filename() or f"{title.replace('/', '_')[:150] or 'message'}.eml"
+            files.append(MailFile(name, content_type, content, content_id))
         else:
-            content = part.get_payload(decode=True)
-            if content is None:  # an attached message/rfc822: its bytes as sent
-                content = part.as_bytes()
-            files.append(MailFile(_filename(part, index), content_type, content, content_id))
-    html = nh3.clean("\n".join(html_parts)) if html_parts else ""
+            content = part.get_payload(decode=True) or b""
+            files.append(
+                MailFile(
+                    _filename(part, index), _file_type(part, content_type), content, content_id
+                )
+            )
+    # A page's title is no part of what it says: dropped with scripts and styles.
+    html = nh3.clean("\n".join(html_parts), clean_content_tags=_DROPPED) if html_parts else ""
     text = "\n\n".join(t.strip() for t in text_parts if t.strip())
     if not text and html:
         text = readable_text(html)
@@ -240,12 +273,12 @@ MAIL_LANGUAGES.setdefault(
         "sent_from": "נשלח מה-iPhone שלי|נשלח מ-",
     },
 )
-_REPLIES = EmailReplyParser(languages=["en", "he"])
 
 
 def reply_text(text: str) -> str:
-    """The newest words of a reply: without the quoted history and the signature."""
+    """The newest words of a reply: without the quoted history and the signature. Lines
+    starting with a hyphen are a list, not a signature ("-- " alone starts one)."""
     if not text.strip():
         return ""
-    message = _REPLIES.read(text)
+    message = ReplyMessage(text=text, languages=["en", "he"], keep_hyphen_lists=True).read()
     return message.replies[0].body.strip() if message.replies else text.strip()

@@ -15,6 +15,7 @@ DEMO_STEPS = [
     "people.demo",  # grants and access requests need the queues and tickets
     "knowledge.demo",
     "metrics.demo",
+    "mailroom.demo",  # a support address and tickets that came by mail
 ]
 
 
