@@ -23,6 +23,7 @@ ACTIONS = {
     "view_own_metrics": _("see their own figures"),
     "view_audit_log": _("read the audit log"),
     "manage_settings": _("change the helpdesk's settings"),
+    "manage_mailboxes": _("manage support addresses and the mail they could not take"),
     "view_kudos": _("see kudos and thank-you notes"),
     "thank_agents": _("send thank-you notes to agents"),
     "publish_announcements": _("publish announcements"),

@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "mailbox": _("Support addresses"),
     "inbound_mail": _("Received mail"),
 }
 
@@ -61,6 +62,9 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "mailbox.created": _("support address added"),
+    "mailbox.changed": _("support address changed"),
+    "mailbox.deleted": _("support address deleted"),
     "inbound_mail.retried": _("received mail tried again"),
     "inbound_mail.discarded": _("received mail discarded"),
 }
@@ -69,6 +73,7 @@ ACTIONS = {
 # The keys of an entry's before/after, as the page names them (the API keeps the keys).
 FIELDS = {
     "action": _("action"),
+    "address": _("address"),
     "agents_work_all_queues": _("agents work every queue"),
     "answer": _("answer"),
     "articles": _("articles"),
@@ -78,6 +83,7 @@ FIELDS = {
     "description": _("description"),
     "email": _("e-mail"),
     "expires_at": _("until"),
+    "imap": _("read by IMAP"),
     "is_public": _("public"),
     "key": _("key"),
     "language": _("language"),
@@ -86,6 +92,7 @@ FIELDS = {
     "note": _("note"),
     "organization": _("organization"),
     "outcome": _("outcome"),
+    "password": _("password set"),
     "pattern": _("pattern"),
     "permissions": _("permissions"),
     "position": _("position"),

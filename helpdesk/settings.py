@@ -190,6 +190,15 @@ OUTBOX_HANDOFF_GRACE_SECONDS = env.int("OUTBOX_HANDOFF_GRACE_SECONDS", default=1
 # Supervisors are told of an open ticket no staff member has answered after this many hours
 # (0: never); service levels tell them of targets missed.
 NOTIFY_WAITING_HOURS = env.int("NOTIFY_WAITING_HOURS", default=24)
+# Support addresses read by IMAP (mailroom/imap.py). Their passwords are encrypted under keys
+# derived from this secret (default SECRET_KEY; comma-separated, the first encrypts and each
+# decrypts, to rotate it); the server's certificate is verified against the system's
+# authorities, or those of IMAP_CA_FILE; fetched messages go to IMAP_PROCESSED_FOLDER (made
+# where missing), or with it empty stay where they are, flagged.
+MAILBOX_ENCRYPTION_KEY = env("MAILBOX_ENCRYPTION_KEY", default=SECRET_KEY)
+IMAP_CA_FILE = env("IMAP_CA_FILE", default="")
+IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
+IMAP_PROCESSED_FOLDER = env("IMAP_PROCESSED_FOLDER", default="Processed")
 CELERY_BEAT_SCHEDULE = {
     # Side effects the broker refused at commit (Redis down) are handed over once it is back;
     # a relay run that waited longer than its period is dropped, the next one does its work.
@@ -208,6 +217,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.report_waiting_tickets_task",
         "schedule": 900.0,
         "options": {"expires": 900},
+    },
+    # Mail in: every active IMAP mailbox is read, one run per mailbox at a time.
+    "mailroom-fetch-imap": {
+        "task": "mailroom.tasks.fetch_imap_mailboxes_task",
+        "schedule": 60.0,
+        "options": {"expires": 60},
     },
     # Temporary queue grants end by themselves.
     "expire-queue-grants": {

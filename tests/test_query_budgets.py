@@ -46,9 +46,10 @@ from knowledge.services import (
     thank_agent,
     toggle_vote,
 )
+from mailroom.models import InboundMessage
 from metrics.models import ReportSubscription
 from notifications.models import Notification
-from tickets.models import SavedFilter
+from tickets.models import Mailbox, SavedFilter
 from tickets.services import (
     add_comment,
     assign_ticket,
@@ -127,6 +128,10 @@ BUDGETS = [
     Budget("accounts/tokens/", "ada", "/accounts/tokens/", 2, 2),
     # the page of notifications with their tickets, one query (no count: a next page or not)
     Budget(P + "notifications/", "alice", "/t/acme/notifications/", 3, 3),
+    # the support addresses with their queues, one query
+    Budget(P + "settings/mailboxes/", "ada", "/t/acme/settings/mailboxes/", 5, 5),
+    # the page of failed mail with its addresses and tickets, one query (no count)
+    Budget(P + "settings/inbound-mail/", "ada", "/t/acme/settings/inbound-mail/", 5, 5),
     # Pages of one object's rows.
     # ticket, tags, attachments, members, timeline, queues, related
     Budget(P + "tickets/<id:number>/", "alice", "/t/acme/tickets/{ticket}/", 9, 9, True),
@@ -196,6 +201,10 @@ BUDGETS = [
     Budget(A + "kudos/", "alice", "/api/v1/t/acme/kudos/" + S, 3, 3),
     # the page with its tickets and its count
     Budget(A + "notifications/", "alice", "/api/v1/t/acme/notifications/" + S, 3, 3),
+    # the page and its count
+    Budget(A + "mailboxes/", "ada", "/api/v1/t/acme/mailboxes/" + S, 3, 3),
+    # the page with its addresses and tickets, and its count
+    Budget(A + "inbound-messages/", "ada", "/api/v1/t/acme/inbound-messages/" + S, 3, 3),
     # the ticket with its tags, the page and its count
     Budget(
         A + "tickets/<id:pk>/comments/",
@@ -226,6 +235,16 @@ BUDGETS = [
 ]
 
 NOT_LISTS = {  # route: why it has no list to budget
+    P + "settings/mailboxes/new/": "a form or its POST: one object, no rows",
+    P + "settings/mailboxes/<id:pk>/": "a form or its POST: one object, no rows",
+    P + "settings/mailboxes/<id:pk>/delete/": "a confirmation or its POST: one object",
+    P + "settings/inbound-mail/<id:pk>/": "one message",
+    P + "settings/inbound-mail/<id:pk>/retry/": "an action (POST), not a list",
+    P + "settings/inbound-mail/<id:pk>/discard/": "an action (POST), not a list",
+    A + "mailboxes/<id:pk>/": "one object",
+    A + "inbound-messages/<id:pk>/": "one object",
+    A + "inbound-messages/<id:pk>/retry/": "an action (POST), not a list",
+    A + "inbound-messages/<id:pk>/discard/": "an action (POST), not a list",
     "": "the helpdesks of the member, or a redirect to the only one (api/v1/me/ is budgeted)",
     "accounts/login/": "sign-in form",
     "accounts/logout/": "an action (POST), not a list",
@@ -338,6 +357,7 @@ def cast(acme, ada, sam, alice, olga, bob, carol, monkeypatch):
     monkeypatch.setattr("people.views_people.PAGE_SIZE", FULL)
     monkeypatch.setattr("accounts.views_invitations.PAGE_SIZE", FULL)
     monkeypatch.setattr("notifications.views.PAGE_SIZE", FULL)
+    monkeypatch.setattr("mailroom.views_inbound.PAGE_SIZE", FULL)
     return {"ada": ada, "sam": sam, "alice": alice, "olga": olga, "bob": bob, "carol": carol}
 
 
@@ -398,6 +418,7 @@ def fill(acme, cast, found, n=FULL):
             position=None,
         )
         queue = make_queue(acme, f"Queue {i}", alice.user, olga.user, agent.user)
+        mailbox = Mailbox.objects.create(tenant=acme, address=f"help{i}@acme.test", queue=queue)
         for requester, where in ((member.user, queue), (bob.user, found["queue"])):
             made = make_ticket(acme, requester, where, subject=f"Refund {i}")
             set_tags(ticket=made, names=[f"t{i}", "refund"], by=alice.user)
@@ -408,6 +429,13 @@ def fill(acme, cast, found, n=FULL):
             Notification.objects.create(
                 tenant=acme, recipient=alice.user, kind="customer_reply", ticket=made
             )
+        InboundMessage.objects.create(
+            tenant=acme,
+            mailbox=mailbox,
+            sender=f"c{i}@org{i}.test",
+            outcome="failed",
+            ticket=ticket,
+        )
         add_comment(ticket=ticket, author=alice.user, body=f"Reply {i}")
         note = add_comment(ticket=ticket, author=agent.user, body=f"Note {i}", is_public=False)
         upload = SimpleUploadedFile(f"f{i}.txt", b"invoice", "text/plain")

@@ -16,6 +16,10 @@ class MailboxQuerySet(TenantQuerySet):
     def active(self):
         return self.filter(is_active=True)
 
+    def reading_imap(self):
+        """Every helpdesk's active mailboxes read by IMAP (the fetch job's list)."""
+        return self.active().exclude(imap_host="")
+
 
 class Mailbox(TenantOwned):
     """A support address: mail to it (or to its plus-addressed forms) becomes tickets in
@@ -29,8 +33,10 @@ class Mailbox(TenantOwned):
     imap_port = models.PositiveIntegerField(null=True, blank=True)
     imap_tls = models.BooleanField(default=True)
     imap_username = models.CharField(max_length=255, blank=True)
-    # Encrypted at rest; empty when the password comes from the environment.
+    # Encrypted at rest (mailroom.imap); empty when the password comes from the environment
+    # variable named here, which the server's operator sets instead of an admin typing it.
     imap_password_encrypted = models.TextField(blank=True)
+    imap_password_env = models.CharField(max_length=100, blank=True)
     imap_folder = models.CharField(max_length=255, blank=True, default="INBOX")
     last_fetched_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
