@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
+from core.params import whole_number
 
 from .queues import Queue, granted_queue_ids, sees_every_ticket
 from .tags import Tag
+
+NUMBER_MAX = 2**31 - 1  # a PositiveIntegerField's greatest value
 
 
 @cache
@@ -51,10 +54,26 @@ class TicketQuerySet(TenantQuerySet):
             return tickets.filter(
                 Q(queue_id__in=granted_queue_ids(member)) | Q(assignee_id=member.user_id)
             )
-        own = Q(requester_id=member.user_id)
+        from .colleagues import TicketColleague  # colleagues build on tickets, not the reverse
+
+        shared = TicketColleague.objects.for_tenant(member.tenant).filter(user_id=member.user_id)
+        own = Q(requester_id=member.user_id) | Q(pk__in=shared.values("ticket_id"))
         if member.tenant.customers_see_organization_tickets and member.organization_id:
             own |= Q(organization_id=member.organization_id)
         return tickets.filter(own)
+
+    def with_subject_or_number(self, text: str):
+        """The portal's search box: "#136" or "136" finds that number, other words the
+        subjects holding them. Meant for a requester's own few requests (the portal reads them
+        by the ticket_requester index first); the number is the tenant's unique key."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        number = whole_number(text.removeprefix("#").strip(), low=1, high=NUMBER_MAX)
+        found = Q(subject__icontains=text)
+        if number is not None:
+            found |= Q(number=number)
+        return self.filter(found)
 
     def open(self):
         return self.exclude(status__in=[Ticket.Status.SOLVED, Ticket.Status.CLOSED])
