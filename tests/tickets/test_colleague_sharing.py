@@ -98,3 +98,16 @@ def test_another_tenants_admin_gets_404_and_adds_nobody(client, mallory, carol, 
     client.force_login(mallory.user)
     assert _add(client, acme_ticket, carol).status_code == 404
     assert not TicketColleague.objects.exists()
+
+
+def test_the_staff_timeline_says_who_shared_the_request_with_whom(
+    client, alice, bob, carol, acme_ticket
+):
+    from tickets.services import add_colleague
+
+    add_colleague(ticket=acme_ticket, member=bob, colleague=carol)
+    client.force_login(alice.user)
+
+    page = client.get(ticket_url(acme_ticket)).content.decode()
+
+    assert "Bob Buyer shared the request with carol@acme.test" in page

@@ -5,8 +5,10 @@ import re
 from pathlib import Path
 
 from django.conf import settings
+from django.db import connection
 
 from tests.factories import make_ticket
+from tickets.models import Ticket
 from tickets.services import add_comment, change_status
 
 from .conftest import ticket_url
@@ -101,3 +103,17 @@ def test_the_thread_mirrors_in_hebrew_through_classes_and_logical_css(
     rules = [line for line in css.splitlines() if line.startswith(".message")]
     assert rules and not any(re.search(r"\b(left|right)\b", line) for line in rules)
     assert any("margin-inline-start: auto" in line for line in rules)  # the requester's end
+
+
+def test_the_portal_finds_shared_requests_without_a_check_on_every_row(bob, acme_ticket):
+    """The shared requests are one array read once, so the OR with the requester's own still
+    runs on indexes; ``pk IN (subquery)`` there was a filter run on each of the tenant's tickets."""
+    query = Ticket.objects.visible_to(bob).order_by("-created_at", "-pk")[:26]
+    sql, params = query.query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + sql, params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "InitPlan" in plan and "SubPlan" not in plan, plan
