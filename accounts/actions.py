@@ -67,6 +67,10 @@ SCOPES = [
 _STAFF = [
     "submit_ticket",
     "view_ticket",
+    # A requester's own moves, held with submit_ticket so that whoever gives the customer role
+    # (granting.may_grant: what one gives is a subset of what one holds) still may.
+    "solve_own_request",
+    "add_colleague",
     "reply_public",
     "add_internal_note",
     "assign_ticket",

@@ -88,3 +88,16 @@ def test_another_tenants_person_gets_404(client, mallory, acme_ticket):
     client.force_login(mallory.user)
     assert client.post(ticket_url(acme_ticket), {"action": "solve"}).status_code == 404
     assert Ticket.objects.get(pk=acme_ticket.pk).status == Ticket.Status.NEW
+
+
+def test_whoever_gives_the_customer_role_holds_its_new_actions(acme):
+    """Giving a role needs holding its actions (accounts.granting): every built-in role that
+    submits requests holds the requester's moves, so supervisors still give the customer role."""
+    from accounts.granting import may_grant
+    from tests.factories import role
+
+    customer = role(acme, "customer")
+    for key in ("admin", "supervisor", "agent"):
+        assert {"solve_own_request", "add_colleague"} <= set(role(acme, key).permissions), key
+    supervisor = make_member(acme, "sue@acme.test", "supervisor")
+    assert may_grant(supervisor, role=customer).allowed
