@@ -9,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 ACTIONS = {
     "submit_ticket": _("submit requests"),
     "view_ticket": _("see tickets"),
+    # The requester's own moves on their request (tickets.access.REQUESTER_ACTIONS).
+    "solve_own_request": _("mark their own requests solved"),
+    "add_colleague": _("add colleagues of their organization to their requests"),
     "reply_public": _("reply publicly to requesters"),
     "add_internal_note": _("write internal notes"),
     "assign_ticket": _("assign tickets"),
@@ -50,7 +53,7 @@ STAFF_WORK = [
 # What a customer role holds. Every other action is staff work: a customer is never offered to ask
 # for it (accounts.access.decide), since granting it would make them staff, which an admin does by
 # choosing their role, not by approving a request.
-CUSTOMER_ACTIONS = frozenset({"submit_ticket", "view_ticket"})
+CUSTOMER_ACTIONS = frozenset({"submit_ticket", "view_ticket", "solve_own_request", "add_colleague"})
 
 # How far a role sees tickets: its own requests, the queues it works, or everything.
 SCOPE_OWN = "own"
@@ -65,6 +68,10 @@ SCOPES = [
 _STAFF = [
     "submit_ticket",
     "view_ticket",
+    # A requester's own moves, held with submit_ticket so that whoever gives the customer role
+    # (granting.may_grant: what one gives is a subset of what one holds) still may.
+    "solve_own_request",
+    "add_colleague",
     "reply_public",
     "add_internal_note",
     "assign_ticket",
@@ -114,7 +121,7 @@ BUILTIN_ROLES = {
     "customer": {
         "name": _("Customer"),
         "scope": SCOPE_OWN,
-        "permissions": ["submit_ticket", "view_ticket"],
+        "permissions": ["submit_ticket", "view_ticket", "solve_own_request", "add_colleague"],
         "description": _(
             "Submits requests in the portal and follows their own (and their organization's, "
             "where the helpdesk shares them). Never sees internal notes or other customers."

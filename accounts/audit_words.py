@@ -3,7 +3,12 @@
 Entries store a stable code (``role.changed``); the API returns it as is, pages show these words.
 """
 
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from .actions import ACTIONS as ROLE_ACTIONS
+from .actions import BUILTIN_ROLES, SCOPES
+from .models import AccessRequest, JoiningRule, Membership
 
 SUBJECTS = {
     "membership": _("People"),
@@ -111,24 +116,59 @@ FIELDS = {
 }
 
 
+# The codes recorded as values (role keys, statuses, scopes, actions...), in words: by field,
+# and by subject (the action's first part) where one field's codes differ between subjects.
+# Apps above accounts add theirs with register_value_words in their AppConfig.ready.
+_ROLE_NAMES = {key: spec["name"] for key, spec in BUILTIN_ROLES.items()}
+_VALUES: dict[tuple[str | None, str], dict] = {
+    (None, "role"): _ROLE_NAMES,
+    (None, "roles"): _ROLE_NAMES,
+    (None, "scope"): dict(SCOPES),
+    (None, "permissions"): ROLE_ACTIONS,
+    (None, "action"): ROLE_ACTIONS,
+    (None, "language"): dict(settings.LANGUAGES),
+    ("membership", "status"): dict(Membership.Status.choices),
+    ("registration", "status"): dict(Membership.Status.choices),
+    ("access_request", "status"): dict(AccessRequest.Status.choices),
+    ("invitation", "status"): {
+        "open": _("open"),
+        "accepted": _("accepted"),
+        "revoked": _("withdrawn"),
+    },
+    ("joining_rule", "kind"): dict(JoiningRule.Kind.choices),
+}
+
+
+def register_value_words(field: str, words: dict, *, subject: str | None = None) -> None:
+    """Say the codes of ``field`` (in entries of ``subject``, or of any) in words."""
+    _VALUES[(subject, field)] = {**_VALUES.get((subject, field), {}), **words}
+
+
+def value_in_words(field: str, value, subject: str | None = None) -> str:
+    """One recorded value as the reader says it; a code no list knows is shown as it is."""
+    words = _VALUES.get((subject, field)) or _VALUES.get((None, field)) or {}
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    return str(words.get(value, value)) if isinstance(value, str) else str(value)
+
+
 def describe(action: str) -> str:
     """The action in words; a code this list does not know yet is shown as it is."""
     return str(ACTIONS.get(action, action))
 
 
-def in_words(values) -> list[tuple[str, str]]:
-    """An entry's before or after as (field, value) lines for a page."""
+def in_words(values, subject: str | None = None) -> list[tuple[str, str]]:
+    """An entry's before or after as (field, value) lines for a page, codes said in words in
+    the active language (the API keeps the codes)."""
     if not isinstance(values, dict):
         return []
     lines = []
     for key, value in values.items():
         if value is None or value == "" or value == []:
             shown = "—"
-        elif isinstance(value, bool):
-            shown = str(_("yes") if value else _("no"))
         elif isinstance(value, list):
-            shown = ", ".join(str(v) for v in value)
+            shown = ", ".join(value_in_words(key, v, subject) for v in value)
         else:
-            shown = str(value)
+            shown = value_in_words(key, value, subject)
         lines.append((str(FIELDS.get(key, key)), shown))
     return lines

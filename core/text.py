@@ -123,3 +123,12 @@ def plain_excerpt(text: str, chars: int = 160) -> str:
     """Markdown as a line of plain words (for previews): no markup, no doubled spaces."""
     plain = " ".join(html.unescape(strip_tags(render_markdown(text))).split())
     return Truncator(plain).chars(chars)
+
+
+def bidi_isolate(value) -> str:
+    """Text people typed, set in its own direction where no element can hold it (a page's
+    <title>, a phrase of our wording): Unicode's first-strong isolate around it, the <bdi> of
+    plain text, so that "#136 How do I…?" keeps its order inside Hebrew."""
+    if value is None or value == "":
+        return ""
+    return f"\u2068{value}\u2069"

@@ -26,6 +26,8 @@ from jinja2 import ChainableUndefined, Environment, nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
 
+from core.text import bidi_isolate
+
 # The apps whose templating.py adds filters and globals, in the order they are merged.
 APPS = ("accounts", "tickets", "knowledge", "metrics")
 
@@ -194,6 +196,7 @@ def environment(**options) -> Environment:
         filesizeformat=defaultfilters.filesizeformat,
         json_script=json_script,
         urlencode=defaultfilters.urlencode,
+        bidi_isolate=bidi_isolate,
     )
     for app in APPS:
         module = import_module(f"{app}.templating")

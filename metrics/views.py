@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import csv
-
 from django.contrib import messages
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 from accounts.access import can, decide
 from accounts.models import Membership
 from accounts.views_access import member_required, render_refusal
+from core.exports import csv_download
 
 from . import people, services
 from .definitions import FIGURES
@@ -144,10 +143,7 @@ def export(request, slug):
     """The dashboard's figures as CSV: headline, one row per day, then per queue and agent."""
     context = dashboard_context(request)
     start, end = context["period_start"], context["period_end"]
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    filename = f"metrics-{request.tenant.slug}-{start}-{end}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    writer = csv.writer(response)
+    response, writer = csv_download(f"metrics-{request.tenant.slug}-{start}-{end}.csv")
     writer.writerow(["section", "figure", "value", "previous_period_value"])
     for card in context["cards"]:
         writer.writerow(

@@ -31,7 +31,7 @@ def tenant_routes():
 
 def _fill(route: str, slug: str, value) -> str:
     path = route.replace("^", "").replace("$", "").replace("<slug:slug>", slug)
-    path = re.sub(r"<(?:id|int|str|slug|uuid|path):\w+>", str(value), path)
+    path = re.sub(r"<(?:id|int|str|slug|uslug|uuid|path):\w+>", str(value), path)
     return "/" + path
 
 

@@ -5,7 +5,17 @@ from django.utils.translation import gettext as _
 from accounts.access import can, ensure
 from accounts.models import Membership
 
-from .models import Queue, QueueGrant, Ticket, granted_queue_ids, works_every_queue
+from .models import (
+    Queue,
+    QueueGrant,
+    Ticket,
+    TicketColleague,
+    granted_queue_ids,
+    works_every_queue,
+)
+
+# Moves only the person who made a request makes on it, whatever else their role allows.
+REQUESTER_ACTIONS = frozenset({"solve_own_request", "add_colleague"})
 
 
 def works_queue(member: Membership, queue: Queue | None) -> bool:
@@ -27,6 +37,8 @@ def queue_work(member: Membership, queue: Queue):
 
 def ticket_rule(member: Membership, action: str, ticket: Ticket):
     """(allowed, reason[, can_request]) for one ticket; mirrors TicketQuerySet.visible_to."""
+    if action in REQUESTER_ACTIONS and ticket.requester_id != member.user_id:
+        return False, _("Only the person who made this request can do this."), False
     if member.sees_all_tickets:
         return True, _("As %(role)s you see every ticket of this helpdesk.") % {"role": member.role}
     if member.works_queues:
@@ -60,6 +72,8 @@ def ticket_rule(member: Membership, action: str, ticket: Ticket):
         return True, _(
             "You see this ticket because %(org)s shares its requests with its members."
         ) % {"org": member.organization.name}
+    if TicketColleague.objects.of_ticket(ticket).filter(user_id=member.user_id).exists():
+        return True, _("You see this request because its requester added you to it.")
     return False, _("This ticket was requested by someone else."), False
 
 

@@ -48,16 +48,20 @@ class AuditEntry(TenantOwned):
         return describe(self.action)
 
     @property
+    def subject(self) -> str:
+        return self.action.partition(".")[0]
+
+    @property
     def before_words(self) -> list[tuple[str, str]]:
         from ..audit_words import in_words
 
-        return in_words(self.before)
+        return in_words(self.before, self.subject)
 
     @property
     def after_words(self) -> list[tuple[str, str]]:
         from ..audit_words import in_words
 
-        return in_words(self.after)
+        return in_words(self.after, self.subject)
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

@@ -41,7 +41,7 @@ class KnowledgeSettings(TenantOwned):
 
 class Category(TenantOwned):
     name = models.CharField(_("name"), max_length=80)
-    slug = models.SlugField(_("slug"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80, allow_unicode=True)
     position = models.PositiveIntegerField(_("position"), default=0)
 
     class Meta:
@@ -130,7 +130,7 @@ class Article(TenantOwned):
         verbose_name=_("category"),
     )
     title = models.CharField(_("title"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=200, allow_unicode=True)
     body = models.TextField(
         _("body"),
         max_length=100_000,

@@ -30,7 +30,8 @@ from .base import KnowledgeError, _absolute
 
 
 def _unique_slug(tenant: Tenant, title: str, exclude_pk=None) -> str:
-    base = slugify(title)[:180] or "article"
+    # Letters of every script: a Hebrew title gets a Hebrew slug, not "article", "article-2".
+    base = slugify(title, allow_unicode=True)[:180].strip("-") or "article"
     if base in Article.RESERVED_SLUGS:
         base = f"{base}-article"
     taken = set(
@@ -154,7 +155,7 @@ def mark_reviewed(*, article: Article, by: User | None) -> Article:
 
 def create_category(*, tenant: Tenant, name: str, by: User | None) -> tuple[Category, bool]:
     """The category of that name, and whether it is new (names are unique by their slug)."""
-    slug = slugify(name)[:80] or "category"
+    slug = slugify(name, allow_unicode=True)[:80].strip("-") or "category"
     return Category.objects.get_or_create(tenant=tenant, slug=slug, defaults={"name": name})
 
 

@@ -96,7 +96,12 @@ def test_every_member_reads_the_roles_with_their_plain_descriptions(api, bob):
     roles = {r["key"]: r for r in api.get(api_url("roles/")).json()["results"]}
     assert set(roles) == set(BUILTIN_ROLES)
     assert "internal notes" in roles["customer"]["description"]
-    assert roles["customer"]["permissions"] == ["submit_ticket", "view_ticket"]
+    assert roles["customer"]["permissions"] == [
+        "submit_ticket",
+        "view_ticket",
+        "solve_own_request",
+        "add_colleague",
+    ]
 
 
 def test_admin_creates_a_light_agent_who_notes_but_cannot_reply(api, acme, ada, acme_ticket):

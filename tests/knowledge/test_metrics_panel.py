@@ -32,7 +32,7 @@ def test_panel_follows_deflections_and_article_changes(
         assert "No deflections in this period." in panel(acme)
     record_deflection(member=bob, article=public_article)
     page = panel(acme)
-    assert "Refund basics</a> — 1" in page and '<span class="stat">1</span>' in page
+    assert "<bdi>Refund basics</bdi></a> — 1" in page and '<span class="stat">1</span>' in page
     assert "No deflections in this period." in panel(globex)  # another helpdesk's own figures
     save_article(
         tenant=acme,
@@ -44,6 +44,6 @@ def test_panel_follows_deflections_and_article_changes(
         roles=[],
         article=public_article,
     )
-    assert "Refunds explained</a> — 1" in panel(acme)
+    assert "<bdi>Refunds explained</bdi></a> — 1" in panel(acme)
     public_article.delete()
     assert "No deflections in this period." in panel(acme)

@@ -44,7 +44,9 @@ def test_supervisor_sees_headline_charts_breakdown_and_freshness(client, sam, co
     assert "vendor/chart.umd.min.js" in page
     assert 'id="breakdown-queue"' in page and "Billing" in page
     channels = page.split('id="breakdown-channel"')[1].split("</table>")[0]
-    assert '<th scope="row" data-value="Portal">Portal</th>' in channels  # every ticket here
+    assert (
+        '<th scope="row" data-value="Portal"><bdi>Portal</bdi></th>' in channels
+    )  # every ticket here
     assert "E-mail" not in channels  # none came by mail
     assert "Figures computed at" in page
     assert url("definitions") + "#csat" in page

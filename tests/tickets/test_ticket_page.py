@@ -242,4 +242,6 @@ def test_the_staff_page_reads_the_same_statements_whatever_its_thread_holds(
         page = client.get(ticket_url(busy)).content.decode()
     assert page.count('class="attachments"') == 4  # the request's file and each reply's
     assert "r2.txt" in page and "first.txt" in page
-    assert page.index('<span class="badge tag">billing') < page.index('<span class="badge tag">vip')
+    assert page.index('<span class="badge tag"><bdi>billing') < page.index(
+        '<span class="badge tag"><bdi>vip'
+    )

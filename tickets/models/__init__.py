@@ -6,6 +6,7 @@ works wherever X lives (and Django finds every model under the ``tickets`` app).
 
 from __future__ import annotations
 
+from .colleagues import TicketColleague, TicketColleagueQuerySet
 from .conversation import (
     Attachment,
     AttachmentQuerySet,
@@ -56,6 +57,8 @@ __all__ = [
     "SavedFilterQuerySet",
     "Tag",
     "Ticket",
+    "TicketColleague",
+    "TicketColleagueQuerySet",
     "TicketEvent",
     "TicketMail",
     "TicketQuerySet",

@@ -71,6 +71,7 @@ class TicketEvent(TenantOwned):
         REPLY = "reply", _("public reply")
         NOTE = "note", _("internal note")
         RATED = "rated", _("rated")
+        COLLEAGUE = "colleague", _("colleague added")
 
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(

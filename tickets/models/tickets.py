@@ -14,9 +14,12 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
+from core.params import whole_number
 
 from .queues import Queue, granted_queue_ids, sees_every_ticket
 from .tags import Tag
+
+NUMBER_MAX = 2**31 - 1  # a PositiveIntegerField's greatest value
 
 
 @cache
@@ -39,6 +42,33 @@ def _list_names() -> dict:
     }
 
 
+class _IsAnyOf(models.Func):
+    """``pk = ANY(ARRAY(subquery))``: PostgreSQL reads the array once (an InitPlan) and looks
+    each id up by the primary key, so an OR with it still combines index scans (BitmapOr).
+    ``pk IN (subquery)`` inside an OR is a filter checked on every row instead: the portal
+    would walk the tenant's every ticket to find a customer's few."""
+
+    arg_joiner = " = ANY("
+    template = "(%(expressions)s))"
+    output_field = models.BooleanField()
+
+
+def _shared_with(member: Membership) -> Q:
+    """The requests colleagues added this member to (tickets.services.add_colleague)."""
+    from .colleagues import TicketColleague  # colleagues build on tickets, not the reverse
+
+    shared = (
+        TicketColleague.objects.for_tenant(member.tenant)
+        .filter(user_id=member.user_id)
+        .values("ticket_id")
+    )
+    if settings.IS_POSTGRES:
+        from django.contrib.postgres.expressions import ArraySubquery
+
+        return Q(_IsAnyOf(models.F("pk"), ArraySubquery(shared)))
+    return Q(pk__in=shared)
+
+
 class TicketQuerySet(TenantQuerySet):
     def visible_to(self, member: Membership):
         """Tickets this member may see: the same rule as tickets.access.ticket_rule."""
@@ -51,10 +81,23 @@ class TicketQuerySet(TenantQuerySet):
             return tickets.filter(
                 Q(queue_id__in=granted_queue_ids(member)) | Q(assignee_id=member.user_id)
             )
-        own = Q(requester_id=member.user_id)
+        own = Q(requester_id=member.user_id) | _shared_with(member)
         if member.tenant.customers_see_organization_tickets and member.organization_id:
             own |= Q(organization_id=member.organization_id)
         return tickets.filter(own)
+
+    def with_subject_or_number(self, text: str):
+        """The portal's search box: "#136" or "136" finds that number, other words the
+        subjects holding them. Meant for a requester's own few requests (the portal reads them
+        by the ticket_requester index first); the number is the tenant's unique key."""
+        text = (text or "").strip()
+        if not text:
+            return self
+        number = whole_number(text.removeprefix("#").strip(), low=1, high=NUMBER_MAX)
+        found = Q(subject__icontains=text)
+        if number is not None:
+            found |= Q(number=number)
+        return self.filter(found)
 
     def open(self):
         return self.exclude(status__in=[Ticket.Status.SOLVED, Ticket.Status.CLOSED])

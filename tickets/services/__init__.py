@@ -13,8 +13,9 @@ from .attachments import (
     upload_refusals,
 )
 from .base import REOPENED_BY_CUSTOMER_REPLY, InvalidTransition, TicketClosed
+from .colleagues import ColleagueRefused, add_colleague, colleagues_to_add
 from .conversation import add_comment
-from .lifecycle import change_status, rate_ticket, reopen_ticket
+from .lifecycle import change_status, rate_ticket, reopen_ticket, solve_own_request
 from .notification_templates import reset_notification_template, save_notification_template
 from .opening import open_ticket
 from .properties import (
@@ -32,8 +33,10 @@ __all__ = [
     "FIELD_ACTIONS",
     "REOPENED_BY_CUSTOMER_REPLY",
     "AttachmentRefused",
+    "ColleagueRefused",
     "InvalidTransition",
     "TicketClosed",
+    "add_colleague",
     "add_comment",
     "assign_ticket",
     "attach_file",
@@ -42,6 +45,7 @@ __all__ = [
     "change_status",
     "check_attachable",
     "check_upload",
+    "colleagues_to_add",
     "create_queue",
     "delete_filter",
     "expire_grants",
@@ -55,6 +59,7 @@ __all__ = [
     "save_filter",
     "save_notification_template",
     "set_tags",
+    "solve_own_request",
     "update_queue",
     "update_ticket",
     "upload_refusals",

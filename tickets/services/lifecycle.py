@@ -1,4 +1,4 @@
-"""Status moves (Ticket.NEXT_STATUSES) and the requester's rating."""
+"""Status moves (Ticket.NEXT_STATUSES), the requester's own (reopen, solve) and rating."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import User
+from accounts.access import ensure
+from accounts.models import Membership, User
 
 from ..models import (
     Rating,
@@ -99,3 +100,23 @@ def rate_ticket(*, ticket: Ticket, score: int, comment: str = "", by: User, at=N
     )
     _event(ticket, by, TicketEvent.Kind.RATED, "", str(score), at=at)
     return rating
+
+
+@transaction.atomic
+def solve_own_request(*, ticket: Ticket, member: Membership, at=None) -> Ticket:
+    """The requester says their request needs nothing more: solved, recorded as their move.
+
+    Besides reopening, the one status move a customer makes; only the request's own
+    requester may (decide(): "solve_own_request", tickets.access.REQUESTER_ACTIONS). A
+    solved request stays so; a closed one is final.
+    """
+    ensure(member, "solve_own_request", ticket)
+    at = at or timezone.now()
+    ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+    if ticket.status == Ticket.Status.SOLVED:
+        return ticket
+    if ticket.status == Ticket.Status.CLOSED:
+        raise InvalidTransition(
+            ticket.status, Ticket.Status.SOLVED, _("This request is closed: it stays as it is.")
+        )
+    return _move(ticket, Ticket.Status.SOLVED, by=member.user, at=at)

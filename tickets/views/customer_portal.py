@@ -13,6 +13,7 @@ from accounts.views_access import member_required
 from .. import rows
 from ..forms import SubmitForm
 from ..models import Ticket
+from ..portal_forms import PortalFilterForm
 from ..services import attach_file, open_ticket
 from ..workspace import cheap_page
 
@@ -26,12 +27,22 @@ def portal(request, slug):
     tickets = Ticket.objects.visible_to(member)
     if can(member, "use_workspace"):
         tickets = tickets.filter(requester_id=member.user_id)  # staff see their own here
+    # The subject or number and the status; the pages keep them (pagination's query).
+    form = PortalFilterForm(
+        request.GET if ("q" in request.GET or "status" in request.GET) else None
+    )
     page = cheap_page(
-        tickets.order_by("-created_at", "-pk").values(*rows.PORTAL_COLUMNS),
+        form.filter(tickets).order_by("-created_at", "-pk").values(*rows.PORTAL_COLUMNS),
         request.GET.get("page"),
         request.GET.get("page_size"),
     )
-    return render(request, "tickets/portal.html", {"page": page})
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "tickets/portal.html",
+        {"page": page, "filter_form": form, "query": query.urlencode()},
+    )
 
 
 @member_required("submit_ticket")

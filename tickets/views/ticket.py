@@ -19,7 +19,7 @@ from .. import presence
 from ..access import ensure_may_write
 from ..downloads import attachment_response
 from ..forms import RatingForm, ReplyForm, TicketUpdateForm
-from ..models import Attachment, Comment, Ticket, TicketEvent
+from ..models import Attachment, Ticket, TicketEvent
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
@@ -32,6 +32,7 @@ from ..services import (
 )
 from .base import _find_ticket
 from .rating import _rate
+from .requester import REQUESTER_MOVES, requester_controls, thread_of
 
 # ----------------------------------------------------------------------------- ticket page
 
@@ -238,7 +239,7 @@ def _customer_ticket(request, ticket: Ticket):
     rating_form = RatingForm(
         initial={"score": getattr(getattr(ticket, "rating", None), "score", None)}
     )
-    status = 200
+    status, kept = 200, {}
     if request.method == "POST":
         status = 400
         action = request.POST.get("action")
@@ -265,19 +266,20 @@ def _customer_ticket(request, ticket: Ticket):
             except InvalidTransition as refusal:
                 messages.error(request, refusal.reason)
             return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+        elif action in REQUESTER_MOVES:
+            # A redirect once done, else the bound form to show again with its error.
+            outcome = REQUESTER_MOVES[action](request, ticket)
+            if not isinstance(outcome, dict):
+                return outcome
+            kept = outcome
         elif action == "rate" and is_requester:
             rating_form = RatingForm(request.POST)
             if rating_form.is_valid() and _rate(request, ticket, rating_form):
                 return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
-    comments = (
-        Comment.objects.visible_to(member)
-        .filter(ticket=ticket)
-        .select_related("author")
-        .prefetch_related("attachments")
-    )
     context = {
+        "comments": thread_of(member, ticket),
+        **requester_controls(member, ticket, **kept),
         "ticket": ticket,
-        "comments": comments,
         "attachments": Attachment.objects.for_tenant(ticket.tenant).filter(
             ticket=ticket, comment__isnull=True
         ),
