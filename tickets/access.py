@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 from accounts.access import can, ensure
 from accounts.models import Membership
 
-from .models import Queue, QueueGrant, Ticket, granted_queue_ids, works_every_queue
+from .models import Macro, Queue, QueueGrant, Ticket, granted_queue_ids, works_every_queue
 
 
 def works_queue(member: Membership, queue: Queue | None) -> bool:
@@ -61,6 +61,22 @@ def ticket_rule(member: Membership, action: str, ticket: Ticket):
             "You see this ticket because %(org)s shares its requests with its members."
         ) % {"org": member.organization.name}
     return False, _("This ticket was requested by someone else."), False
+
+
+def macro_rule(member: Membership, action: str, macro: Macro):
+    """A personal macro is its owner's alone; a shared one is used by those it is shared with
+    and kept by those who manage the shared macros (the role check comes first, in decide)."""
+    if macro.owner_id is not None:
+        if macro.owner_id == member.user_id:
+            return True, _("This macro is your own.")
+        return False, _("This macro is someone else's personal one."), False
+    if action == "manage_macros":
+        return True, _("You keep the macros shared in this helpdesk.")
+    if macro.role_id is None:
+        return True, _("This macro is shared with everyone who works here.")
+    if macro.role_id == member.role_id:
+        return True, _("This macro is shared with your role.")
+    return False, _("This macro is shared with another role."), False
 
 
 def ensure_may_write(member: Membership, ticket: Ticket, *, is_public: bool = True) -> None:

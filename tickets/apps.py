@@ -9,8 +9,9 @@ class TicketsConfig(AppConfig):
         from accounts.access import register_object_rule
         from accounts.granting import register_queue_rule
 
-        from .access import queue_work, ticket_rule
-        from .models import Ticket
+        from .access import macro_rule, queue_work, ticket_rule
+        from .models import Macro, Ticket
 
         register_object_rule(Ticket, ticket_rule)
+        register_object_rule(Macro, macro_rule)
         register_queue_rule(queue_work)
