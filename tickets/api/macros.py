@@ -66,6 +66,14 @@ class MacroSetsSerializer(serializers.Serializer):
     )
     assignee = AssigneeField(required=False, allow_null=True)
 
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise ValidationError(
+                _("A macro cannot set %(fields)s.") % {"fields": ", ".join(map(str, unknown))}
+            )
+        return super().to_internal_value(data)
+
     def to_representation(self, instance):
         return {
             "status": instance.get("status") or None,
