@@ -53,7 +53,7 @@ class AssigneeField(serializers.Field):
 
 class MacroSetsSerializer(serializers.Serializer):
     status = serializers.ChoiceField(
-        choices=[s for s in Ticket.Status.choices if s[0] != Ticket.Status.NEW],
+        choices=Ticket.Status.choices,
         allow_null=True,
         allow_blank=True,
         required=False,
@@ -107,7 +107,7 @@ class ApplyMacroSerializer(serializers.Serializer):
     body = serializers.CharField(max_length=BODY_MAX, required=False)
     public = serializers.BooleanField(required=False)
     status = serializers.ChoiceField(
-        choices=[s for s in Ticket.Status.choices if s[0] != Ticket.Status.NEW], required=False
+        choices=Ticket.Status.choices, required=False
     )
 
     def validate_body(self, value):

@@ -233,7 +233,7 @@ class CommentSerializer(serializers.ModelSerializer):
     author_name = serializers.SerializerMethodField()
     body = serializers.CharField(max_length=BODY_MAX)
     status = serializers.ChoiceField(
-        choices=[s for s in Ticket.Status.choices if s[0] != Ticket.Status.NEW],
+        choices=Ticket.Status.choices,
         write_only=True,
         required=False,
         help_text="The ticket's status once the comment is made, in the same step.",

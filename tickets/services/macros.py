@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.access import ensure
+from accounts.actions import SCOPE_OWN
 from accounts.models import Membership, Role, User
 
 from ..models import PERSONAL, TENANT_WIDE, Comment, Macro, Ticket
@@ -56,8 +57,10 @@ def _audience(member: Membership, shared_with: str) -> tuple[User | None, Role |
         return member.user, None
     if shared_with == TENANT_WIDE:
         return None, None
-    role = Role.objects.for_tenant(member.tenant).filter(key=shared_with).first()
-    if role is None or not role.is_staff:
+    # Shared with a role that works tickets (a customer role never sees macros).
+    staff_roles = Role.objects.for_tenant(member.tenant).exclude(scope=SCOPE_OWN)
+    role = staff_roles.filter(key=shared_with).first()
+    if role is None:
         raise MacroRefused(
             {"shared_with": _("Say “me”, “tenant” or the key of a staff role of this helpdesk.")}
         )
