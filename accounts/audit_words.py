@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "macro": _("Shared macros"),
 }
 
 ACTIONS = {
@@ -60,6 +61,9 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "macro.created": _("shared macro added"),
+    "macro.changed": _("shared macro changed"),
+    "macro.deleted": _("shared macro deleted"),
 }
 
 

@@ -1,6 +1,8 @@
 """Macros: canned replies with placeholders and changes, kept per person, role or helpdesk,
 applied in one step from the reply form or the API; each change still needs its right."""
 
+import re
+
 import pytest
 
 from accounts.access import Refused
@@ -10,6 +12,7 @@ from tests.tickets.conftest import api_ticket_url, ticket_url
 from tickets.models import Comment, Macro, Ticket, TicketEvent
 from tickets.services import (
     MacroRefused,
+    add_comment,
     add_macro,
     apply_macro,
     change_macro,
@@ -309,10 +312,36 @@ def test_sending_with_a_picked_macro_makes_its_changes(client, alice, acme_ticke
     assert acme_ticket.comments.get().body == "Edited: refunded"
 
 
-def test_one_click_apply_posts_the_macro_as_it_is(client, alice, acme_ticket, refund):
+def test_one_click_apply_posts_the_macro_as_it_is(client, alice, bob, acme_ticket, refund):
     client.force_login(alice.user)
-    response = client.post(ticket_url(acme_ticket), {"action": "macro", "macro": refund.pk})
+    page = client.get(ticket_url(acme_ticket)).content.decode()
+    version = re.search(r'id="macro-apply".*?name="version" value="([^"]+)"', page).group(1)
+    add_comment(ticket=acme_ticket, author=bob.user, body="Any news?")  # meanwhile
+    stale = client.post(
+        ticket_url(acme_ticket), {"action": "macro", "macro": refund.pk, "version": version}
+    )
+    assert stale.status_code == 302
+    assert acme_ticket.comments.count() == 1  # nothing applied over what changed
+
+    page = client.get(ticket_url(acme_ticket)).content.decode()
+    assert "This ticket changed since you opened it" in page
+    version = re.search(r'id="macro-apply".*?name="version" value="([^"]+)"', page).group(1)
+    response = client.post(
+        ticket_url(acme_ticket), {"action": "macro", "macro": refund.pk, "version": version}
+    )
     assert response.status_code == 302
     acme_ticket.refresh_from_db()
     assert acme_ticket.status == "pending"
-    assert acme_ticket.comments.get().body.startswith("Hello Bob Buyer")
+    assert acme_ticket.comments.last().body.startswith("Hello Bob Buyer")
+
+
+def test_shared_macros_are_in_the_audit_log_personal_ones_are_not(ada, alice, refund):
+    from accounts.models import AuditEntry
+
+    shared = add_macro(member=ada, name="For all", body="Hi", shared_with="tenant")
+    change_macro(macro=shared, member=ada, shared_with="agent")
+    delete_macro(macro=shared, member=ada)
+    entries = AuditEntry.objects.filter(target_type="macro").order_by("pk")
+    assert [e.action for e in entries] == ["macro.created", "macro.changed", "macro.deleted"]
+    assert entries[1].before["audience"] == "tenant" and entries[1].after["audience"] == "agent"
+    assert not AuditEntry.objects.filter(target_id=str(refund.pk), target_type="macro").exists()

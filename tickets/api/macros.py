@@ -106,9 +106,7 @@ class ApplyMacroSerializer(serializers.Serializer):
 
     body = serializers.CharField(max_length=BODY_MAX, required=False)
     public = serializers.BooleanField(required=False)
-    status = serializers.ChoiceField(
-        choices=Ticket.Status.choices, required=False
-    )
+    status = serializers.ChoiceField(choices=Ticket.Status.choices, required=False)
 
     def validate_body(self, value):
         if not value.strip():

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from accounts.access import ensure
 from accounts.actions import SCOPE_OWN
 from accounts.models import Membership, Role, User
+from accounts.services import record_audit
 
 from ..models import PERSONAL, TENANT_WIDE, Comment, Macro, Ticket
 from .conversation import answer_ticket
@@ -142,7 +143,7 @@ def add_macro(
     ensure(member, "use_workspace" if shared_with == PERSONAL else "manage_macros")
     name, body = _clean(member, name=name, body=body)
     owner, role = _audience(member, shared_with)
-    return Macro.objects.create(
+    macro = Macro.objects.create(
         tenant=member.tenant,
         name=name,
         body=body,
@@ -152,6 +153,26 @@ def add_macro(
         role=role,
         created_by=member.user,
     )
+    _audit(member, "macro.created", macro, after=_said(macro))
+    return macro
+
+
+def _said(macro: Macro) -> dict:
+    return {"name": macro.name, "audience": macro.shared_with, "is_public": macro.is_public}
+
+
+def _audit(member: Membership, action: str, macro: Macro, before=None, after=None) -> None:
+    """Shared macros speak for everyone who uses them: their changes are in the audit log (a
+    personal one is its owner's business)."""
+    if any(said and said["audience"] != PERSONAL for said in (before, after)):
+        record_audit(
+            tenant=member.tenant,
+            actor=member.user,
+            action=action,
+            target=macro,
+            before=before,
+            after=after,
+        )
 
 
 @transaction.atomic
@@ -168,6 +189,7 @@ def change_macro(
     """Change what is given. Moving a macro between personal and shared needs the right to
     manage the shared ones for both sides of the move."""
     ensure(member, macro_action(macro), macro)
+    before = _said(macro)
     name, body = _clean(
         member,
         name=macro.name if name is None else name,
@@ -183,12 +205,14 @@ def change_macro(
         macro.owner, macro.role = _audience(member, shared_with)
     macro.updated_at = timezone.now()
     macro.save()
+    _audit(member, "macro.changed", macro, before=before, after=_said(macro))
     return macro
 
 
 @transaction.atomic
 def delete_macro(*, macro: Macro, member: Membership) -> None:
     ensure(member, macro_action(macro), macro)
+    _audit(member, "macro.deleted", macro, before=_said(macro))
     macro.delete()
 
 

@@ -148,6 +148,7 @@ def _staff_ticket(request, ticket: Ticket):
     )
     context = {
         "ticket": ticket,
+        "version": version,
         "macros": list(Macro.objects.visible_to(member))
         if rights["may_reply"] or rights["may_note"]
         else [],
@@ -238,6 +239,16 @@ def _apply_macro(request, ticket: Ticket):
         Macro.objects.visible_to(member), pk=object_id(request.POST.get("macro")) or 0
     )
     ensure_may_write(member, ticket, is_public=macro.is_public)
+    if request.POST.get("version") != _version(ticket):
+        # As for the other forms: what changed meanwhile may make the macro wrong.
+        messages.error(
+            request,
+            _(
+                "This ticket changed since you opened it: read what changed, "
+                "then apply the macro again."
+            ),
+        )
+        return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
     try:
         apply_macro(macro=macro, ticket=ticket, member=member)
     except (TicketClosed, MacroRefused, InvalidTransition) as refusal:
