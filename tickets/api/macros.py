@@ -12,6 +12,7 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
 from accounts.viewsets import TenantScopedViewSet
+from core.params import object_id
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX
@@ -46,9 +47,10 @@ class AssigneeField(serializers.Field):
             return None
         if data == "me":
             return data
-        if isinstance(data, bool) or not isinstance(data, int | str) or not str(data).isdigit():
+        user_id = None if isinstance(data, bool) else object_id(data)
+        if user_id is None:
             raise ValidationError(_("Say “me” or a user id."))
-        return int(data)
+        return user_id
 
 
 class MacroSetsSerializer(serializers.Serializer):

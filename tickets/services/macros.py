@@ -13,6 +13,7 @@ from accounts.access import ensure
 from accounts.actions import SCOPE_OWN
 from accounts.models import Membership, Role, User
 from accounts.services import record_audit
+from core.params import MAX_ID
 
 from ..models import PERSONAL, TENANT_WIDE, Comment, Macro, Ticket
 from .conversation import answer_ticket
@@ -104,7 +105,7 @@ def _clean_sets(member: Membership, sets: dict) -> dict:
 
 
 def _staff_user(tenant, user_id) -> User | None:
-    if isinstance(user_id, bool) or not isinstance(user_id, int):
+    if isinstance(user_id, bool) or not isinstance(user_id, int) or not 0 < user_id <= MAX_ID:
         return None
     staff = Membership.objects.for_tenant(tenant).active().staff()
     return User.objects.filter(pk=user_id, pk__in=staff.values("user_id")).first()
