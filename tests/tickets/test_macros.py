@@ -348,3 +348,16 @@ def test_shared_macros_are_in_the_audit_log_personal_ones_are_not(ada, alice, re
     assert [e.action for e in entries] == ["macro.created", "macro.changed", "macro.deleted"]
     assert entries[1].before["audience"] == "tenant" and entries[1].after["audience"] == "agent"
     assert not AuditEntry.objects.filter(target_id=str(refund.pk), target_type="macro").exists()
+
+
+def test_another_tenants_macro_is_not_found_anywhere(api, client, mallory, globex_ticket, refund):
+    login_api(api, mallory)
+    url = api_ticket_url(globex_ticket, f"macros/{refund.pk}/")
+    assert api.post(url).status_code == 404
+    assert api.get(f"/api/v1/t/globex/macros/{refund.pk}/").status_code == 404
+    client.force_login(mallory.user)
+    assert client.get(ticket_url(globex_ticket, f"macros/{refund.pk}/")).status_code == 404
+    assert client.get(f"/t/globex/macros/{refund.pk}/").status_code == 404
+    response = client.post(ticket_url(globex_ticket), {"action": "macro", "macro": refund.pk})
+    assert response.status_code == 404
+    assert not Comment.objects.filter(ticket=globex_ticket).exists()
