@@ -28,6 +28,7 @@ SUBJECTS = {
     "idea": _("Ideas"),
     "mailbox": _("Support addresses"),
     "inbound_mail": _("Received mail"),
+    "macro": _("Shared macros"),
 }
 
 ACTIONS = {
@@ -72,6 +73,9 @@ ACTIONS = {
     "mailbox.deleted": _("support address deleted"),
     "inbound_mail.retried": _("received mail tried again"),
     "inbound_mail.discarded": _("received mail discarded"),
+    "macro.created": _("shared macro added"),
+    "macro.changed": _("shared macro changed"),
+    "macro.deleted": _("shared macro deleted"),
 }
 
 

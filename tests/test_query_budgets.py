@@ -52,6 +52,7 @@ from notifications.models import Notification
 from tickets.models import Mailbox, SavedFilter
 from tickets.services import (
     add_comment,
+    add_macro,
     assign_ticket,
     attach_file,
     change_status,
@@ -102,6 +103,8 @@ BUDGETS = [
     Budget(P + "portal/", "bob", "/t/acme/portal/", 3, 3),
     # +3 with rows: tags prefetched, saved views, queues of the filter
     Budget(P + "workspace/", "alice", "/t/acme/workspace/" + S, 5, 8),
+    # the macros with their roles, the form's staff list
+    Budget(P + "macros/", "alice", "/t/acme/macros/", 3, 3),
     # the queues; +1 with rows: their grants prefetched
     Budget(P + "queues/", "ada", "/t/acme/queues/", 6, 7),
     # the metrics state and the rollups of each figure and slice (queue, agent, channel): none
@@ -133,8 +136,8 @@ BUDGETS = [
     # the page of failed mail with its addresses and tickets, one query (no count)
     Budget(P + "settings/inbound-mail/", "ada", "/t/acme/settings/inbound-mail/", 5, 5),
     # Pages of one object's rows.
-    # ticket, tags, attachments, members, timeline, queues, related
-    Budget(P + "tickets/<id:number>/", "alice", "/t/acme/tickets/{ticket}/", 9, 9, True),
+    # ticket, tags, attachments, members, timeline, queues, related, the picker's macros
+    Budget(P + "tickets/<id:number>/", "alice", "/t/acme/tickets/{ticket}/", 10, 10, True),
     # the person, the tickets, one query of totals
     Budget(
         P + "history/people/<id:user_id>/",
@@ -189,6 +192,8 @@ BUDGETS = [
     Budget(A + "tickets/", "alice", "/api/v1/t/acme/tickets/" + S, 3, 4),
     # +1 with rows: grants
     Budget(A + "queues/", "ada", "/api/v1/t/acme/queues/" + S, 3, 4),
+    # the page and its count (a shared macro's role joined)
+    Budget(A + "macros/", "alice", "/api/v1/t/acme/macros/" + S, 3, 3),
     # +1 with rows: audience roles
     Budget(A + "articles/", "alice", "/api/v1/t/acme/articles/" + S, 3, 4),
     # one search query, not paginated
@@ -287,6 +292,10 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "tickets/<id:number>/rate/": "a form or its POST: one object, no rows",
     P + "tickets/<id:number>/rate/<str:token>/": "a form or its POST: one object, no rows",
     P + "tickets/<id:number>/presence/": "who is on a ticket now, from the cache",
+    P + "tickets/<id:number>/macros/<id:pk>/": "one macro's text filled for one ticket",
+    P + "tickets/new/": "a form or its POST: one object, no rows",
+    P + "macros/<id:pk>/": "a form or its POST: one object, no rows",
+    P + "macros/<id:pk>/delete/": "a confirmation or its POST: one object, no rows",
     P + "attachments/<id:pk>/": "a file download",
     P + "workspace/bulk/": "an action (POST), not a list",
     P + "workspace/views/": "an action (POST), not a list",
@@ -328,6 +337,8 @@ NOT_LISTS = {  # route: why it has no list to budget
     A + "tickets/<id:pk>/attachments/<id:attachment_id>/download/": "a file download",
     A + "tickets/<id:pk>/rating/": "an action (POST), not a list",
     A + "queues/<id:pk>/": "one object, not a list",
+    A + "macros/<id:pk>/": "one object, not a list",
+    A + "tickets/<id:pk>/macros/<id:macro_id>/": "an action (POST), not a list",
     A + "metrics/summary/": "figures from the daily rollups, not rows",
     A + "metrics/timeseries/": "figures from the daily rollups, not rows",
     A + "metrics/breakdown/": "figures from the daily rollups, not rows",
@@ -463,6 +474,8 @@ def fill(acme, cast, found, n=FULL):
         toggle_vote(idea=idea, membership=alice)
         thank_agent(by=sam, agent=alice, message=f"Thanks {i}")
         thank_agent(by=sam, agent=agent, message=f"Thanks {i}")
+        add_macro(member=alice, name=f"Mine {i}", body="Hi {{ requester.name }}")
+        add_macro(member=ada, name=f"Agents {i}", body="Hi", shared_with="agent")
     for i in range(n - 1):  # the helpdesks of one person (api/v1/me/)
         other = make_tenant(f"other-{i}")
         add_member(tenant=other, user=ada.user, role=role(other, "agent"), by=None)

@@ -6,6 +6,7 @@ from accounts.access import can, ensure
 from accounts.models import Membership
 
 from .models import (
+    Macro,
     Queue,
     QueueGrant,
     Ticket,
@@ -75,6 +76,22 @@ def ticket_rule(member: Membership, action: str, ticket: Ticket):
     if TicketColleague.objects.of_ticket(ticket).filter(user_id=member.user_id).exists():
         return True, _("You see this request because its requester added you to it.")
     return False, _("This ticket was requested by someone else."), False
+
+
+def macro_rule(member: Membership, action: str, macro: Macro):
+    """A personal macro is its owner's alone; a shared one is used by those it is shared with
+    and kept by those who manage the shared macros (the role check comes first, in decide)."""
+    if macro.owner_id is not None:
+        if macro.owner_id == member.user_id:
+            return True, _("This macro is your own.")
+        return False, _("This macro is someone else's personal one."), False
+    if action == "manage_macros":
+        return True, _("You keep the macros shared in this helpdesk.")
+    if macro.role_id is None:
+        return True, _("This macro is shared with everyone who works here.")
+    if macro.role_id == member.role_id:
+        return True, _("This macro is shared with your role.")
+    return False, _("This macro is shared with another role."), False
 
 
 def ensure_may_write(member: Membership, ticket: Ticket, *, is_public: bool = True) -> None:

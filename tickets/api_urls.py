@@ -2,11 +2,13 @@
 
 from rest_framework.routers import SimpleRouter
 
+from .api.macros import MacroViewSet
 from .api.queues import QueueViewSet
 from .api.tickets import TicketViewSet
 
 router = SimpleRouter(use_regex_path=False)  # path converters: <id:pk>
 router.register("tickets", TicketViewSet, basename="ticket")
 router.register("queues", QueueViewSet, basename="queue")
+router.register("macros", MacroViewSet, basename="macro")
 
 urlpatterns = router.urls

@@ -9,11 +9,14 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from accounts.models import Membership
+
 from . import presence
 from .models import Queue, Ticket
 from .notifications import muted
 from .services import (
     add_comment,
+    add_macro,
     assign_ticket,
     attach_file,
     change_priority,
@@ -124,10 +127,12 @@ def _seed(ctx) -> str:
     files = _attachments(ctx)
     _saved_filters(ctx)
     _notification_wording(ctx, admin)
+    _macros(ctx)
     viewed = _being_viewed(ctx)
     return (
         f"{len(queues)} queues, {created} tickets with replies, notes, tags and ratings, "
-        f"{files} attachments, saved views, custom e-mail wording, #{viewed} being viewed"
+        f"{files} attachments, saved views, custom e-mail wording, macros, "
+        f"#{viewed} being viewed"
     )
 
 
@@ -193,6 +198,42 @@ def _saved_filters(ctx) -> None:
     for email, entries in views.items():
         for name, query in entries:
             save_filter(tenant=ctx.tenant, owner=ctx.people[email], name=name, query=query)
+
+
+def _macros(ctx) -> None:
+    """Canned replies: two shared by the admin (everyone, the agents), one agent's own."""
+    members = {
+        m.user.email: m
+        for m in Membership.objects.for_tenant(ctx.tenant).select_related("user", "role")
+    }
+    admin, agent = members["admin@demo.example"], members["agent@demo.example"]
+    add_macro(
+        member=admin,
+        name="Refund on its way",
+        body=(
+            "Hello {{ requester.name }},\n\nWe refunded the charge on #{{ ticket.number }}; "
+            "it reaches your account within five working days.\n\n{{ agent.name }}"
+        ),
+        sets={"status": "solved", "tags": ["refund"]},
+        shared_with="tenant",
+    )
+    add_macro(
+        member=admin,
+        name="Need more details",
+        body=(
+            "Hello {{ requester.name }},\n\nCould you send us a screenshot and the time it "
+            "happened? We keep #{{ ticket.number }} waiting for your answer.\n\n{{ agent.name }}"
+        ),
+        sets={"status": "pending"},
+        shared_with="agent",
+    )
+    add_macro(
+        member=agent,
+        name="Taking this",
+        body="Taking this one; I know this customer.",
+        is_public=False,
+        sets={"assignee": "me", "priority": "high"},
+    )
 
 
 def _notification_wording(ctx, admin) -> None:

@@ -10,7 +10,7 @@ from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Membership, Organization, User
-from core.params import object_id
+from core.params import MAX_ID, object_id
 
 from .models import Comment, NotificationTemplate, Queue, Ticket
 from .services import upload_refusals
@@ -98,6 +98,15 @@ class ReplyForm(forms.Form):
     )
     attachments = MultipleFileField(label=_("Attachments"))
     version = VersionField(required=False)
+    # Staff: the macro picked (its changes are made on sending), and the status the button
+    # sets ("Send and set pending / solved"; empty: "Send").
+    macro = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    set_status = forms.ChoiceField(
+        required=False,
+        choices=[("", ""), (Ticket.Status.PENDING, ""), (Ticket.Status.SOLVED, "")],
+    )
 
     def __init__(
         self, *args, may_reply: bool = True, may_note: bool = True, staff: bool = True, **kwargs
@@ -111,7 +120,7 @@ class ReplyForm(forms.Form):
         self.fields["visibility"].choices = choices
         self.fields["visibility"].initial = choices[0][0] if choices else None
         if not staff:
-            del self.fields["visibility"]
+            del self.fields["visibility"], self.fields["macro"], self.fields["set_status"]
             self.fields["body"].label = _("Add to the conversation")
 
 

@@ -44,12 +44,13 @@ def test_a_reply_today_recomputes_only_the_day_the_ticket_was_created(acme, hist
     add_comment(ticket=history["c"], author=alice.user, body="Sorry for the wait")
     days = update_metrics(tenant=acme)
 
-    # A reply changes the figures of the tickets created on 3 Mar, and nothing dated today.
-    assert days == 1
+    # A reply changes the figures of the tickets created on 3 Mar, and today's: a staff reply
+    # opens the new ticket, a status change of today (the backlog by status).
+    assert days == 2
     assert headline(acme, MARCH_2, MARCH_4)["response_rate"] == 1.0
     # 2 Mar was not rewritten: the same row is still there.
     assert DailyRollup.objects.for_tenant(acme).of(Dimension.TENANT).get(day=MARCH_2) == untouched
-    assert MetricsState.objects.for_tenant(acme).get().days_recomputed == 1
+    assert MetricsState.objects.for_tenant(acme).get().days_recomputed == 2
 
 
 def test_nothing_changed_means_nothing_recomputed(acme, history):
@@ -93,7 +94,8 @@ def test_a_run_that_dies_midway_leaves_rollups_and_watermark_as_they_were(
     update_metrics(tenant=acme, full=True)
     before = snapshot(acme)
     watermark = MetricsState.objects.for_tenant(acme).get().watermark
-    add_comment(ticket=history["c"], author=alice.user, body="Hello")
+    # A note: it touches the ticket's day alone (a reply would also open the new ticket).
+    add_comment(ticket=history["c"], author=alice.user, body="Hello", is_public=False)
 
     def killed(*args, **kwargs):
         raise SystemExit("worker killed")

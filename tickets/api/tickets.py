@@ -22,17 +22,21 @@ from ..models import Comment, Queue, Ticket
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
+    RequesterRefused,
     TicketClosed,
-    add_comment,
+    answer_ticket,
     assign_ticket,
     open_ticket,
+    open_ticket_for,
     rate_ticket,
     reopen_ticket,
+    requester_for,
     set_tags,
     update_ticket,
 )
 from .attachments import TicketAttachmentsMixin
-from .refusals import CLOSED, ticket_closed
+from .macros import TicketMacrosMixin
+from .refusals import ticket_closed
 
 CONFLICT = inline_serializer(
     "InvalidTransition",
@@ -111,7 +115,13 @@ class TicketSerializer(serializers.ModelSerializer):
         allow_null=True,
         required=False,
     )
-    requester = serializers.IntegerField(source="requester_id", read_only=True)
+    requester = serializers.IntegerField(
+        source="requester_id",
+        required=False,
+        min_value=1,
+        max_value=MAX_ID,
+        help_text="Staff opening a ticket on behalf of a member: that member's user id.",
+    )
     tags = TagsField(required=False, source="tag_names")
     subject = serializers.CharField(max_length=SUBJECT_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX)
@@ -156,7 +166,6 @@ class TicketSerializer(serializers.ModelSerializer):
         read_only_fields = [
             "id",
             "number",
-            "requester",
             "channel",
             "created_at",
             "updated_at",
@@ -223,10 +232,16 @@ class CommentSerializer(serializers.ModelSerializer):
     author = serializers.IntegerField(source="author_id", read_only=True)
     author_name = serializers.SerializerMethodField()
     body = serializers.CharField(max_length=BODY_MAX)
+    status = serializers.ChoiceField(
+        choices=Ticket.Status.choices,
+        write_only=True,
+        required=False,
+        help_text="The ticket's status once the comment is made, in the same step.",
+    )
 
     class Meta:
         model = Comment
-        fields = ["id", "body", "public", "author", "author_name", "created_at"]
+        fields = ["id", "body", "public", "status", "author", "author_name", "created_at"]
         read_only_fields = ["id", "author", "author_name", "created_at"]
 
     def get_author_name(self, comment) -> str:
@@ -245,6 +260,7 @@ class RatingSerializer(serializers.Serializer):
 
 class TicketViewSet(
     TicketAttachmentsMixin,
+    TicketMacrosMixin,
     mixins.ListModelMixin,
     mixins.RetrieveModelMixin,
     mixins.CreateModelMixin,
@@ -265,6 +281,7 @@ class TicketViewSet(
         "comments": "view_ticket",
         "rating": "view_ticket",
         **TicketAttachmentsMixin.action_permissions,
+        **TicketMacrosMixin.action_permissions,
     }
 
     def get_queryset(self):
@@ -315,6 +332,9 @@ class TicketViewSet(
         """The new ticket, and whether anything changed it after it was opened."""
         data = serializer.validated_data
         member = self.membership
+        requester_id = data.get("requester_id", self.request.user.pk)
+        if requester_id != self.request.user.pk:
+            return self._open_on_behalf(data, requester_id)
         # Priority, tags and an assignee are the helpdesk's to set; a requester's are ignored.
         works_tickets = can(member, "work_tickets")
         tags = works_tickets and data.get("tag_names")
@@ -346,6 +366,38 @@ class TicketViewSet(
         serializer.instance = ticket
         return ticket, bool(tags or assignee)
 
+    def _open_on_behalf(self, data: dict, requester_id: int) -> tuple[Ticket, bool]:
+        """Staff open a ticket for a member of the helpdesk (channel "staff"); every check
+        before the first write: the right to answer for the helpdesk, a requester who is an
+        active member, a queue the opener works, and the rights tags and an assignee need."""
+        member, by = self.membership, self.request.user
+        if not can(member, "work_tickets"):
+            refuse(_("Only staff open tickets on behalf of someone else; leave out “requester”."))
+        try:
+            requester = requester_for(tenant=self.tenant, user_id=requester_id)
+        except RequesterRefused as refusal:
+            raise ValidationError({"requester": [refusal.message]}) from refusal
+        draft = Ticket(tenant=self.tenant, queue=data.get("queue"), requester=requester.user)
+        tags, assignee = data.get("tag_names"), data.get("assignee")
+        if tags:
+            ensure(member, "change_ticket_status", draft)
+        if assignee:
+            ensure(member, "assign_ticket", draft)
+        with transaction.atomic():
+            ticket = open_ticket_for(
+                member=member,
+                requester=requester,
+                subject=data["subject"],
+                description=data["description"],
+                queue=data.get("queue"),
+                priority=data.get("priority", Ticket.Priority.NORMAL),
+            )
+            if tags:
+                set_tags(ticket=ticket, names=tags, by=by)
+            if assignee:
+                assign_ticket(ticket=ticket, assignee=assignee, by=by)
+        return ticket, bool(tags or assignee)
+
     @extend_schema(
         responses={
             200: TicketSerializer,
@@ -359,9 +411,9 @@ class TicketViewSet(
         serializer = self.get_serializer(ticket, data=request.data, partial=True)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        for fixed in ("subject", "description"):
-            if fixed in data and data[fixed] != getattr(ticket, fixed):
-                raise ValidationError({fixed: [_("This cannot be changed after the request.")]})
+        for fixed, name in (("subject",) * 2, ("description",) * 2, ("requester_id", "requester")):
+            if fixed in data and data.pop(fixed) != getattr(ticket, fixed):
+                raise ValidationError({name: [_("This cannot be changed after the request.")]})
         try:
             with transaction.atomic():
                 self._apply(ticket, data)
@@ -393,7 +445,9 @@ class TicketViewSet(
 
     @extend_schema(methods=["GET"], responses={200: CommentSerializer(many=True)})
     @extend_schema(
-        methods=["POST"], request=CommentSerializer, responses={201: CommentSerializer, 409: CLOSED}
+        methods=["POST"],
+        request=CommentSerializer,
+        responses={201: CommentSerializer, 409: TICKET_CONFLICT},
     )
     @action(
         detail=True,
@@ -417,14 +471,17 @@ class TicketViewSet(
         is_public = payload.validated_data["is_public"]
         ensure_may_write(member, ticket, is_public=is_public)
         try:
-            comment = add_comment(
+            comment = answer_ticket(
                 ticket=ticket,
-                author=request.user,
+                member=member,
                 body=payload.validated_data["body"],
                 is_public=is_public,
+                changes={"status": payload.validated_data.get("status")},
             )
         except TicketClosed as refusal:
             return ticket_closed(refusal)
+        except InvalidTransition as exc:
+            return invalid_transition(exc)
         return Response(CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=RatingSerializer, responses={201: RatingSerializer, 409: CONFLICT})

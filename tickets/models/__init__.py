@@ -15,6 +15,7 @@ from .conversation import (
     TicketEvent,
     attachment_path,
 )
+from .macros import PERSONAL, TENANT_WIDE, Macro, MacroQuerySet
 from .mail import Mailbox, MailboxQuerySet, TicketMail
 from .notifications import NotificationTemplate
 from .queues import (
@@ -40,12 +41,16 @@ from .tickets import (
 
 __all__ = [
     "GRANTS_VERSION",
+    "PERSONAL",
+    "TENANT_WIDE",
     "PRIORITY_LABELS",
     "STATUS_LABELS",
     "Attachment",
     "AttachmentQuerySet",
     "Comment",
     "CommentQuerySet",
+    "Macro",
+    "MacroQuerySet",
     "Mailbox",
     "MailboxQuerySet",
     "NotificationTemplate",

@@ -14,10 +14,23 @@ from .attachments import (
 )
 from .base import REOPENED_BY_CUSTOMER_REPLY, InvalidTransition, TicketClosed
 from .colleagues import ColleagueRefused, add_colleague, colleagues_to_add
-from .conversation import add_comment
+from .conversation import add_comment, answer_ticket
 from .lifecycle import change_status, rate_ticket, reopen_ticket, solve_own_request
+from .macros import (
+    PLACEHOLDERS as MACRO_PLACEHOLDERS,
+)
+from .macros import (
+    MacroRefused,
+    add_macro,
+    apply_macro,
+    change_macro,
+    delete_macro,
+    fill_macro,
+    macro_action,
+    macro_changes,
+)
 from .notification_templates import reset_notification_template, save_notification_template
-from .opening import open_ticket
+from .opening import RequesterRefused, open_ticket, open_ticket_for, requester_for
 from .properties import (
     FIELD_ACTIONS,
     assign_ticket,
@@ -31,16 +44,23 @@ from .workspace import delete_filter, save_filter
 
 __all__ = [
     "FIELD_ACTIONS",
+    "MACRO_PLACEHOLDERS",
     "REOPENED_BY_CUSTOMER_REPLY",
+    "RequesterRefused",
     "AttachmentRefused",
     "ColleagueRefused",
     "InvalidTransition",
+    "MacroRefused",
     "TicketClosed",
     "add_colleague",
     "add_comment",
+    "add_macro",
+    "answer_ticket",
+    "apply_macro",
     "assign_ticket",
     "attach_file",
     "attach_files",
+    "change_macro",
     "change_priority",
     "change_status",
     "check_attachable",
@@ -48,12 +68,18 @@ __all__ = [
     "colleagues_to_add",
     "create_queue",
     "delete_filter",
+    "delete_macro",
     "expire_grants",
+    "fill_macro",
     "grant_queue",
+    "macro_action",
+    "macro_changes",
     "move_to_queue",
     "open_ticket",
+    "open_ticket_for",
     "rate_ticket",
     "reopen_ticket",
+    "requester_for",
     "reset_notification_template",
     "revoke_queue",
     "save_filter",

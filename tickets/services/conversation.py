@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import User
+from accounts.models import Membership, User
 
 from ..models import (
     Comment,
@@ -21,13 +21,22 @@ from .base import (
     _touch,
     _writes_for_helpdesk,
 )
+from .properties import check_changes, update_ticket
 
 
 @transaction.atomic
 def add_comment(
-    *, ticket: Ticket, author: User, body: str, is_public: bool = True, at=None
+    *,
+    ticket: Ticket,
+    author: User,
+    body: str,
+    is_public: bool = True,
+    at=None,
+    opens_new: bool = True,
 ) -> Comment:
-    """A reply or an internal note. A public staff reply is the ticket's first response.
+    """A reply or an internal note. A public staff reply is the ticket's first response, and
+    moves a new ticket to open (someone is on it), unless ``opens_new`` is False: the caller
+    then moves it itself in the same step (answer_ticket, with a status).
 
     A public reply from the requester's side (the requester, or a colleague the request is
     shared with) moves a pending or solved ticket back to open, recorded as a status change
@@ -62,6 +71,41 @@ def add_comment(
     # customer's); a note only those it mentions (``@`` + an address), never a customer.
     if is_public or "@" in body:
         _notify_on_commit(event)
-    if is_public and not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY:
+    if is_public and (
+        (not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY)
+        or (by_staff and opens_new and ticket.status == Ticket.Status.NEW)
+    ):
         _move(ticket, Ticket.Status.OPEN, by=author, at=at)
+    return comment
+
+
+@transaction.atomic
+def answer_ticket(
+    *,
+    ticket: Ticket,
+    member: Membership,
+    body: str,
+    is_public: bool = True,
+    changes: dict | None = None,
+    at=None,
+) -> Comment:
+    """A reply (or note) and changes to the ticket's fields, made together: one step, one
+    moment of its timeline ("Send and set pending", a macro). Each change still needs its
+    action (update_ticket asks decide() before its first write); all or nothing.
+    """
+    at = at or timezone.now()
+    changes = {field: value for field, value in (changes or {}).items() if value is not None}
+    if changes:
+        check_changes(ticket=ticket, member=member, changes=changes)
+    comment = add_comment(
+        ticket=ticket,
+        author=member.user,
+        body=body,
+        is_public=is_public,
+        at=at,
+        opens_new="status" not in changes,
+    )
+    if changes:
+        ticket = Ticket.objects.get(pk=ticket.pk)  # as the reply left it
+        update_ticket(ticket=ticket, member=member, by=member.user, changes=changes, at=at)
     return comment

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from accounts.access import ensure
 from accounts.models import Membership, Tenant, User
 
 from ..models import (
@@ -84,10 +86,69 @@ def open_ticket(
             with transaction.atomic():
                 ticket.number = _next_number(tenant)
                 ticket.save(force_insert=True)
-                created = _event(ticket, by or requester, TicketEvent.Kind.CREATED, at=at)
+                # Opened for someone else (staff on the phone): the event says for whom.
+                for_whom = requester.email if by is not None and by.pk != requester.pk else ""
+                created = _event(
+                    ticket, by or requester, TicketEvent.Kind.CREATED, new=for_whom, at=at
+                )
                 _notify_on_commit(created)  # the requester's receipt, the agents' new request
                 return ticket
         except IntegrityError:
             ticket.pk = None
             continue
     raise IntegrityError("Could not allocate a ticket number.")
+
+
+class RequesterRefused(Exception):  # noqa: N818 (a refusal, like TicketClosed)
+    """Staff opening a ticket for someone who is not an active member of the helpdesk."""
+
+    def __init__(self, message: str = ""):
+        self.message = message or _(
+            "Open a ticket for an active member of this helpdesk: invite the person first."
+        )
+        super().__init__(self.message)
+
+
+def requester_for(*, tenant: Tenant, user_id: int | None = None, email: str = "") -> Membership:
+    """The active membership of the person a ticket is opened for, by user id or address."""
+    members = Membership.objects.for_tenant(tenant).active().select_related("user")
+    if user_id is not None:
+        found = members.filter(user_id=user_id).first()
+    else:
+        found = members.filter(user__email__iexact=email.strip()).first() if email else None
+    if found is None:
+        raise RequesterRefused
+    return found
+
+
+def open_ticket_for(
+    *,
+    member: Membership,
+    requester: Membership,
+    subject: str,
+    description: str,
+    queue: Queue | None = None,
+    priority: str = Ticket.Priority.NORMAL,
+    at=None,
+) -> Ticket:
+    """A ticket staff open on behalf of a customer (a phone call, a walk-in): recorded with
+    the channel "staff" and an event saying who opened it for whom; the customer gets their
+    usual receipt. Refused (before anything is written) to those who do not answer for the
+    helpdesk, and where the ticket would land out of the opener's sight."""
+    if requester.tenant_id != member.tenant_id or not requester.is_active:
+        raise RequesterRefused
+    ensure(member, "work_tickets")
+    draft = Ticket(tenant=member.tenant, queue=queue, requester=requester.user)
+    ensure(member, "view_ticket", draft)
+    return open_ticket(
+        tenant=member.tenant,
+        requester=requester.user,
+        subject=subject,
+        description=description,
+        queue=queue,
+        priority=priority,
+        by=member.user,
+        at=at,
+        membership=requester,
+        channel=Ticket.Channel.STAFF,
+    )

@@ -114,21 +114,43 @@ def _asked(field: str, value):
     return value
 
 
-def _apply(ticket: Ticket, field: str, value, by: User) -> None:
+def _apply(ticket: Ticket, field: str, value, by: User, at=None) -> None:
     if field == "priority":
-        change_priority(ticket=ticket, to=value, by=by)
+        change_priority(ticket=ticket, to=value, by=by, at=at)
     elif field == "queue":
-        move_to_queue(ticket=ticket, queue=value, by=by)
+        move_to_queue(ticket=ticket, queue=value, by=by, at=at)
     elif field == "assignee":
-        assign_ticket(ticket=ticket, assignee=value, by=by)
+        assign_ticket(ticket=ticket, assignee=value, by=by, at=at)
     elif field == "tags":
-        set_tags(ticket=ticket, names=value, by=by)
+        set_tags(ticket=ticket, names=value, by=by, at=at)
     else:
-        change_status(ticket=ticket, to=value, by=by)
+        change_status(ticket=ticket, to=value, by=by, at=at)
+
+
+def _changed(ticket: Ticket, changes: dict) -> list[str]:
+    unknown = set(changes) - set(FIELD_ACTIONS)
+    if unknown:
+        raise ValueError(f"Not a field update_ticket changes: {', '.join(sorted(unknown))}")
+    return [
+        field
+        for field in FIELD_ACTIONS
+        if field in changes and _asked(field, changes[field]) != _current(ticket, field)
+    ]
+
+
+def check_changes(*, ticket: Ticket, member: Membership, changes: dict) -> list[str]:
+    """What update_ticket would ask before its first write: Refused names the first change
+    this member may not make. Returns the fields that would change."""
+    changed = _changed(ticket, changes)
+    for field in changed:
+        ensure(member, FIELD_ACTIONS[field], ticket)
+    return changed
 
 
 @transaction.atomic
-def update_ticket(*, ticket: Ticket, member: Membership, by: User, changes: dict) -> list[str]:
+def update_ticket(
+    *, ticket: Ticket, member: Membership, by: User, changes: dict, at=None
+) -> list[str]:
     """Change a ticket's fields (keys of FIELD_ACTIONS), each by its own service; all or nothing.
 
     A field already holding its value is left alone. Every changed field's action is asked of
@@ -136,16 +158,7 @@ def update_ticket(*, ticket: Ticket, member: Membership, by: User, changes: dict
     refuse a closed ticket (TicketClosed) or a move the lifecycle forbids (InvalidTransition).
     Returns the fields that changed.
     """
-    unknown = set(changes) - set(FIELD_ACTIONS)
-    if unknown:
-        raise ValueError(f"Not a field update_ticket changes: {', '.join(sorted(unknown))}")
-    changed = [
-        field
-        for field in FIELD_ACTIONS
-        if field in changes and _asked(field, changes[field]) != _current(ticket, field)
-    ]
+    changed = check_changes(ticket=ticket, member=member, changes=changes)
     for field in changed:
-        ensure(member, FIELD_ACTIONS[field], ticket)
-    for field in changed:
-        _apply(ticket, field, changes[field], by)
+        _apply(ticket, field, changes[field], by, at)
     return changed

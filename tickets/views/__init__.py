@@ -15,6 +15,7 @@ from .customer_portal import portal, submit
 from .history import _history as _history
 from .history import _history_summary as _history_summary
 from .history import organization_history, person_history
+from .macros import macro_delete, macro_edit, macro_preview, macros, open_on_behalf
 from .rating import _rate as _rate
 from .rating import rate, rate_by_link
 from .ticket import _add_to_conversation as _add_to_conversation
@@ -32,7 +33,12 @@ __all__ = [
     "attachment",
     "bulk",
     "delete_workspace_filter",
+    "macro_delete",
+    "macro_edit",
+    "macro_preview",
+    "macros",
     "notification_settings",
+    "open_on_behalf",
     "organization_history",
     "person_history",
     "portal",

@@ -14,19 +14,23 @@ from accounts.access import can, ensure
 from accounts.models import Membership
 from accounts.staff import active_staff, staff_names
 from accounts.views_access import member_required
+from core.params import object_id
 
 from .. import presence
 from ..access import ensure_may_write
 from ..downloads import attachment_response
 from ..forms import RatingForm, ReplyForm, TicketUpdateForm
-from ..models import Attachment, Ticket, TicketEvent
+from ..models import Attachment, Comment, Macro, Ticket, TicketEvent
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
+    MacroRefused,
     TicketClosed,
-    add_comment,
+    answer_ticket,
+    apply_macro,
     assign_ticket,
     attach_file,
+    macro_changes,
     reopen_ticket,
     update_ticket,
 )
@@ -93,6 +97,8 @@ def _staff_ticket(request, ticket: Ticket):
                 response = _staff_update(request, ticket, update_form)
                 if response is not None:
                     return response
+    elif action == "macro":
+        return _apply_macro(request, ticket)
     elif action == "take":
         ensure(member, "assign_ticket", ticket)
         try:
@@ -143,6 +149,10 @@ def _staff_ticket(request, ticket: Ticket):
     )
     context = {
         "ticket": ticket,
+        "version": version,
+        "macros": list(Macro.objects.visible_to(member))
+        if rights["may_reply"] or rights["may_note"]
+        else [],
         "events": events,
         "attachments": files.get(None, []),
         "files": files,
@@ -183,16 +193,69 @@ def _conflict(ticket: Ticket, version):
 
 
 def _staff_reply(request, ticket: Ticket, form: ReplyForm):
-    """Send the reply or note; None (and a form error) when the ticket refuses it."""
-    data = form.cleaned_data
+    """Send the reply or note with the picked macro's changes and the button's status, in one
+    step; None (and a form error) when the ticket refuses it."""
+    data, member = form.cleaned_data, request.membership
     is_public = data["visibility"] == "public"
-    ensure_may_write(request.membership, ticket, is_public=is_public)
+    ensure_may_write(member, ticket, is_public=is_public)
+    changes = {}
     try:
-        _add_to_conversation(request, ticket, form, is_public=is_public)
-    except TicketClosed as refusal:
-        form.add_error(None, refusal.message)
+        if data.get("macro"):
+            macro = get_object_or_404(Macro.objects.visible_to(member), pk=data["macro"])
+            changes = macro_changes(macro, ticket=ticket, member=member)
+        if data.get("set_status"):
+            changes["status"] = data["set_status"]
+        _add_to_conversation(request, ticket, form, is_public=is_public, changes=changes)
+    except (TicketClosed, MacroRefused, InvalidTransition) as refusal:
+        form.add_error(None, _refusal_text(refusal))
         return None
-    messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
+    if "status" in changes:
+        label = Ticket.Status(changes["status"]).label
+        messages.success(
+            request,
+            _("Reply sent; the ticket is %(status)s.") % {"status": label}
+            if is_public
+            else _("Internal note added; the ticket is %(status)s.") % {"status": label},
+        )
+    else:
+        messages.success(request, _("Reply sent.") if is_public else _("Internal note added."))
+    return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+
+
+def _refusal_text(refusal) -> str:
+    if isinstance(refusal, InvalidTransition):
+        return refusal.reason or _("A ticket cannot move from %(old)s to %(new)s.") % {
+            "old": Ticket.Status(refusal.old).label,
+            "new": Ticket.Status(refusal.new).label,
+        }
+    if isinstance(refusal, MacroRefused):
+        return " ".join(refusal.errors.values())
+    return refusal.message
+
+
+def _apply_macro(request, ticket: Ticket):
+    """The picker's one-click "Apply": the macro's filled text and its changes, as it is."""
+    member = request.membership
+    macro = get_object_or_404(
+        Macro.objects.visible_to(member), pk=object_id(request.POST.get("macro")) or 0
+    )
+    ensure_may_write(member, ticket, is_public=macro.is_public)
+    if request.POST.get("version") != _version(ticket):
+        # As for the other forms: what changed meanwhile may make the macro wrong.
+        messages.error(
+            request,
+            _(
+                "This ticket changed since you opened it: read what changed, "
+                "then apply the macro again."
+            ),
+        )
+        return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
+    try:
+        apply_macro(macro=macro, ticket=ticket, member=member)
+    except (TicketClosed, MacroRefused, InvalidTransition) as refusal:
+        messages.error(request, _refusal_text(refusal))
+    else:
+        messages.success(request, _("Macro “%(name)s” applied.") % {"name": macro.name})
     return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
 
 
@@ -220,11 +283,18 @@ def _staff_update(request, ticket: Ticket, form: TicketUpdateForm):
     return redirect("tickets:ticket", slug=ticket.tenant.slug, number=ticket.number)
 
 
-def _add_to_conversation(request, ticket: Ticket, form: ReplyForm, *, is_public: bool = True):
-    """The comment and its files, all or nothing (a closed ticket raises TicketClosed)."""
+def _add_to_conversation(
+    request, ticket: Ticket, form: ReplyForm, *, is_public: bool = True, changes=None
+):
+    """The comment, its files and the changes made with it, all or nothing (a closed ticket
+    raises TicketClosed)."""
     with transaction.atomic():
-        comment = add_comment(
-            ticket=ticket, author=request.user, body=form.cleaned_data["body"], is_public=is_public
+        comment = answer_ticket(
+            ticket=ticket,
+            member=request.membership,
+            body=form.cleaned_data["body"],
+            is_public=is_public,
+            changes=changes,
         )
         for upload in form.cleaned_data["attachments"]:
             attach_file(ticket=ticket, upload=upload, by=request.user, comment=comment)
