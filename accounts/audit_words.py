@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "absence": _("Absences"),
 }
 
 ACTIONS = {
@@ -60,6 +61,8 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "absence.set": _("absence set"),
+    "absence.cancelled": _("absence cancelled"),
 }
 
 
@@ -70,12 +73,20 @@ FIELDS = {
     "answer": _("answer"),
     "articles": _("articles"),
     "audience": _("audience"),
+    "auto_close_days": _("close solved tickets after (days)"),
+    "capacity": _("capacity"),
+    "ends": _("last day away"),
+    "hands_over": _("hands over open tickets"),
+    "reason": _("reason"),
+    "starts": _("first day away"),
+    "substitute": _("covered by"),
     "customers_see_organization_tickets": _("customers see their organization's tickets"),
     "days": _("days"),
     "description": _("description"),
     "email": _("e-mail"),
     "expires_at": _("until"),
     "is_public": _("public"),
+    "assignment": _("assignment"),
     "key": _("key"),
     "language": _("language"),
     "kind": _("kind"),

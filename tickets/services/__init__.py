@@ -4,6 +4,7 @@ One module per concern; every name is here too, so callers write ``from tickets.
 import ...`` whichever module holds it.
 """
 
+from .assignment import assign_automatically, available_agents, register_capacity_rule
 from .attachments import (
     AttachmentRefused,
     attach_file,
@@ -35,9 +36,11 @@ __all__ = [
     "InvalidTransition",
     "TicketClosed",
     "add_comment",
+    "assign_automatically",
     "assign_ticket",
     "attach_file",
     "attach_files",
+    "available_agents",
     "change_priority",
     "change_status",
     "check_attachable",
@@ -49,6 +52,7 @@ __all__ = [
     "move_to_queue",
     "open_ticket",
     "rate_ticket",
+    "register_capacity_rule",
     "reopen_ticket",
     "reset_notification_template",
     "revoke_queue",
