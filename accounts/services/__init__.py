@@ -5,6 +5,7 @@ works wherever X lives."""
 
 from __future__ import annotations
 
+from .absences import cancel_absence, set_absence, today_in
 from .access_requests import decide_access_request, request_access
 from .audit import record_audit
 from .base import NotPermitted
@@ -51,6 +52,9 @@ from .tenants import (
 )
 
 __all__ = [
+    "cancel_absence",
+    "set_absence",
+    "today_in",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",

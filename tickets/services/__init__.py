@@ -14,7 +14,9 @@ from .attachments import (
     upload_refusals,
 )
 from .base import REOPENED_BY_CUSTOMER_REPLY, InvalidTransition, TicketClosed
+from .closing import close_solved_tickets
 from .conversation import add_comment
+from .cover import cover_absences, cover_for
 from .lifecycle import change_status, rate_ticket, reopen_ticket
 from .notification_templates import reset_notification_template, save_notification_template
 from .opening import open_ticket
@@ -43,8 +45,11 @@ __all__ = [
     "available_agents",
     "change_priority",
     "change_status",
+    "close_solved_tickets",
     "check_attachable",
     "check_upload",
+    "cover_absences",
+    "cover_for",
     "create_queue",
     "delete_filter",
     "expire_grants",
