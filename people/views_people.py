@@ -19,14 +19,20 @@ from django.views.decorators.http import require_POST
 from accounts.access import decide, ensure
 from accounts.forms import ExplainForm, MembershipForm
 from accounts.granting import check_grant, explain_grant
-from accounts.models import Membership, Organization, Role
-from accounts.services import NotPermitted, change_membership, check_membership_change
+from accounts.models import Absence, Membership, Organization, Role
+from accounts.services import (
+    NotPermitted,
+    change_membership,
+    check_membership_change,
+    today_in,
+)
 from accounts.views_access import member_required
 from core.params import object_id
 from tickets.models import Queue, QueueGrant, TicketMail
 from tickets.services import grant_queue, revoke_queue
 
 from .directory import SORTS, directory
+from .views_absences import absence_action
 from .views_explain import ticket_by_number
 
 PAGE_SIZE = 25
@@ -126,6 +132,12 @@ def person(request, slug, user_id):
             "decision": decision,
             "ticket": ticket,
             "now": timezone.now(),
+            "absences": Absence.objects.for_tenant(request.tenant)
+            .filter(member=member)
+            .not_over(today_in(request.tenant))
+            .select_related("substitute__user"),
+            "today": today_in(request.tenant),
+            "may_set_absence": decide(me, absence_action(me, member)).allowed,
         },
     )
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ..access import can
 from ..models import Absence, Membership, User, resolve_cover
 from .audit import record_audit
 
@@ -63,6 +64,8 @@ def set_absence(
     or in the past, a second absence over the same days, a substitute who is not active staff
     of the helpdesk (or the person themselves), or a cover that would go round in a circle."""
     errors: dict[str, str] = {}
+    if not can(member, "work_tickets"):
+        errors["__all__"] = _("Only people who work tickets are set away: others are given none.")
     if ends < starts:
         errors["ends"] = _("The last day away cannot be before the first.")
     elif ends < today_in(member.tenant):
