@@ -113,3 +113,33 @@ def test_another_tenants_absences_never_count(acme, globex, alice, mallory):
     other = make_member(globex, "gina@globex.test", "agent", name="Gina")
     set_absence(member=mallory, starts=days(0), ends=days(1), substitute=other, by=None)
     assert cover_for(alice, days(0)) is None
+
+
+def test_tickets_come_back_only_once_someone_away_again_returns(acme, bob, alice, olga, billing):
+    ticket = make_ticket(acme, bob.user, billing)
+    ticket.assignee = alice.user
+    ticket.save()
+    set_absence(member=alice, starts=days(0), ends=days(1), substitute=olga, by=None)
+    set_absence(member=alice, starts=days(2), ends=days(4), substitute=olga, by=None)
+    cover_absences()
+
+    cover_absences(now=timezone.now() + timedelta(days=2))
+    assert Ticket.objects.get(pk=ticket.pk).assignee == olga.user
+
+    cover_absences(now=timezone.now() + timedelta(days=5))
+    assert Ticket.objects.get(pk=ticket.pk).assignee == alice.user
+
+
+def test_nothing_comes_back_to_someone_deactivated(acme, bob, alice, olga, billing):
+    ticket = make_ticket(acme, bob.user, billing)
+    ticket.assignee = alice.user
+    ticket.save()
+    set_absence(member=alice, starts=days(0), ends=days(0), substitute=olga, by=None)
+    cover_absences()
+    alice.status = alice.Status.DEACTIVATED
+    alice.save()
+
+    cover_absences(now=timezone.now() + timedelta(days=1))
+
+    assert Ticket.objects.get(pk=ticket.pk).assignee == olga.user
+    assert Absence.objects.get().handed_back_at is not None

@@ -61,6 +61,9 @@ def _hand_back(absence: Absence, *, now) -> int:
     """Tickets handed over for this absence that are still open and still with the one they
     were handed to go back to the person who returned."""
     member = absence.member
+    day = timezone.localdate(now, member.tenant.zone)
+    if Absence.objects.for_tenant(member.tenant_id).on(day).filter(member=member).exists():
+        return 0  # away again: the tickets stay with whoever covers until the return
     handed = (
         TicketEvent.objects.for_tenant(absence.tenant_id)
         .filter(
@@ -73,7 +76,8 @@ def _hand_back(absence: Absence, *, now) -> int:
         .order_by("pk")
     )
     back = 0
-    for event in handed:
+    # Gone (deactivated): the tickets stay with whoever covered.
+    for event in handed if member.is_active else []:
         ticket = event.ticket
         holder = ticket.assignee.email if ticket.assignee else ""
         if ticket.status in Ticket.UNSOLVED and holder == event.new_value:
