@@ -32,6 +32,7 @@ ACTIONS = {
     "membership.deactivated": _("deactivated"),
     "membership.reactivated": _("reactivated"),
     "membership.status_changed": _("standing changed"),
+    "membership.capacity_changed": _("capacity changed"),
     "registration.approved": _("sign-up approved"),
     "registration.rejected": _("sign-up rejected"),
     "invitation.sent": _("invitation sent"),

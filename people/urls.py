@@ -34,6 +34,7 @@ urlpatterns = [
     ),
     path("people/<id:user_id>/change/", views_people.person_change, name="person_change"),
     path("people/<id:user_id>/queues/", views_people.person_grant, name="person_grant"),
+    path("people/<id:user_id>/capacity/", views_people.person_capacity, name="person_capacity"),
     # Roles.
     path("roles/", views_roles.roles, name="roles"),
     path("roles/new/", views_roles.role_edit, name="role_create"),

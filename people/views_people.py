@@ -24,10 +24,11 @@ from accounts.services import (
     NotPermitted,
     change_membership,
     check_membership_change,
+    set_capacity,
     today_in,
 )
 from accounts.views_access import member_required
-from core.params import object_id
+from core.params import object_id, whole_number
 from tickets.models import Queue, QueueGrant, TicketMail
 from tickets.services import grant_queue, revoke_queue
 
@@ -230,3 +231,24 @@ def person_grant(request, slug, user_id):
         request, _("%(name)s now works %(queue)s.") % {"name": member.user, "queue": queue.name}
     )
     return redirect("accounts:person", slug=slug, user_id=user_id)
+
+
+@require_POST
+@member_required("manage_queues")
+def person_capacity(request, slug, user_id):
+    """How many open tickets automatic assignment may give this person (empty: no limit)."""
+    member = _member_or_404(request, user_id)
+    raw = request.POST.get("capacity", "").strip()
+    capacity = whole_number(raw, low=0, high=CAPACITY_MAX) if raw else None
+    if raw and capacity is None:
+        messages.error(
+            request,
+            _("Enter a number of tickets from 0 to %(max)s, or nothing.") % {"max": CAPACITY_MAX},
+        )
+        return redirect("accounts:person", slug=slug, user_id=user_id)
+    set_capacity(membership=member, capacity=capacity, by=request.user)
+    messages.success(request, _("Saved. The change is in the audit log."))
+    return redirect("accounts:person", slug=slug, user_id=user_id)
+
+
+CAPACITY_MAX = 1000  # a person's open tickets; the column holds up to 32767

@@ -270,6 +270,7 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "people/<id:user_id>/": "one object, not a list",
     P + "people/<id:user_id>/change/": "a form or its POST: one object, no rows",
     P + "people/<id:user_id>/queues/": "an action (POST), not a list",
+    P + "people/<id:user_id>/capacity/": "an action (POST), not a list",
     P + "people/<id:user_id>/away/<id:absence_id>/withdraw/": "an action (POST), not a list",
     P + "roles/new/": "a form or its POST: one object, no rows",
     P + "roles/<id:role_id>/": "a form or its POST: one object, no rows",

@@ -37,7 +37,7 @@ from .joining import (
     send_registration_decision,
     unreachable_rules,
 )
-from .memberships import change_membership, check_membership_change
+from .memberships import change_membership, check_membership_change, set_capacity
 from .roles import change_role_template, check_role_change, create_role, delete_role
 from .tenants import (
     TENANT_SETTINGS,
@@ -54,6 +54,7 @@ from .tenants import (
 __all__ = [
     "cancel_absence",
     "set_absence",
+    "set_capacity",
     "today_in",
     "INVITATION_DAYS",
     "JoinOutcome",
