@@ -33,6 +33,7 @@ ACTIONS = {
     "manage_onboarding": _("set onboarding checklists"),
     "answer_ideas": _("answer ideas and set their status"),
     "manage_macros": _("manage the macros shared with a role or the whole helpdesk"),
+    "manage_absences": _("say when others are away and who covers for them"),
     # What being staff stands for, each asked of decide() where it matters.
     "use_workspace": _("work in the agents' workspace"),
     "work_tickets": _("be assigned tickets and work queues"),
@@ -103,6 +104,7 @@ BUILTIN_ROLES = {
             "view_metrics",
             "view_own_metrics",
             "thank_agents",
+            "manage_absences",
         ],
         "description": _(
             "Leads the agents: sees and works every ticket, assigns work, manages queues and "

@@ -29,6 +29,7 @@ SUBJECTS = {
     "mailbox": _("Support addresses"),
     "inbound_mail": _("Received mail"),
     "macro": _("Shared macros"),
+    "absence": _("Absences"),
 }
 
 ACTIONS = {
@@ -39,6 +40,7 @@ ACTIONS = {
     "membership.deactivated": _("deactivated"),
     "membership.reactivated": _("reactivated"),
     "membership.status_changed": _("standing changed"),
+    "membership.capacity_changed": _("capacity changed"),
     "registration.approved": _("sign-up approved"),
     "registration.rejected": _("sign-up rejected"),
     "invitation.sent": _("invitation sent"),
@@ -76,6 +78,8 @@ ACTIONS = {
     "macro.created": _("shared macro added"),
     "macro.changed": _("shared macro changed"),
     "macro.deleted": _("shared macro deleted"),
+    "absence.set": _("absence set"),
+    "absence.cancelled": _("absence cancelled"),
 }
 
 
@@ -87,6 +91,13 @@ FIELDS = {
     "answer": _("answer"),
     "articles": _("articles"),
     "audience": _("audience"),
+    "auto_close_days": _("close solved tickets after (days)"),
+    "capacity": _("capacity"),
+    "ends": _("last day away"),
+    "hands_over": _("hands over open tickets"),
+    "reason": _("reason"),
+    "starts": _("first day away"),
+    "substitute": _("covered by"),
     "customers_see_organization_tickets": _("customers see their organization's tickets"),
     "days": _("days"),
     "description": _("description"),
@@ -94,6 +105,7 @@ FIELDS = {
     "expires_at": _("until"),
     "imap": _("read by IMAP"),
     "is_public": _("public"),
+    "assignment": _("assignment"),
     "key": _("key"),
     "language": _("language"),
     "kind": _("kind"),

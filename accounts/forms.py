@@ -223,3 +223,41 @@ class ApiTokenForm(forms.Form):
         field.max_value = settings.API_TOKEN_MAX_DAYS
         field.validators.append(MaxValueValidator(settings.API_TOKEN_MAX_DAYS))
         field.widget.attrs["max"] = settings.API_TOKEN_MAX_DAYS
+
+
+class SubstituteField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.user.get_full_name()
+
+
+class AbsenceForm(forms.Form):
+    """When a person is away and who covers; the service (set_absence) checks the rest."""
+
+    starts = forms.DateField(
+        label=_("First day away"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends = forms.DateField(label=_("Last day away"), widget=forms.DateInput(attrs={"type": "date"}))
+    substitute = SubstituteField(
+        label=_("Covered by"),
+        queryset=Membership.objects.none(),
+        required=False,
+        empty_label=_("Nobody"),
+    )
+    hands_over = forms.BooleanField(
+        label=_("Hand open tickets to the substitute"),
+        required=False,
+        initial=True,
+        help_text=_("They come back on return if still open and still with the substitute."),
+    )
+    reason = forms.CharField(label=_("Reason (optional)"), max_length=200, required=False)
+
+    def __init__(self, *args, member: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["substitute"].queryset = (
+            Membership.objects.for_tenant(member.tenant_id)
+            .active()
+            .staff()
+            .exclude(pk=member.pk)
+            .select_related("user")
+            .order_by("user__name", "user__email")
+        )

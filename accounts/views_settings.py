@@ -35,12 +35,18 @@ class TenantSettingsForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A form that does not send it (an older page, a script) keeps the current days.
+        self.fields["auto_close_days"].required = False
         current = self.instance.time_zone
         if current and current not in TIME_ZONES:
             self.fields["time_zone"].choices = [
                 (current, current),
                 *self.fields["time_zone"].choices,
             ]
+
+    def clean_auto_close_days(self):
+        days = self.cleaned_data.get("auto_close_days")
+        return self.instance.auto_close_days if days is None else days
 
 
 @member_required("manage_settings")

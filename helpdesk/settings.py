@@ -229,6 +229,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "tickets.tasks.expire_grants_task",
         "schedule": 300.0,
     },
+    # Solved tickets close after their helpdesk's days (Tenant.auto_close_days).
+    "tickets-close-solved": {
+        "task": "tickets.tasks.close_solved_tickets_task",
+        "schedule": 3600.0,
+        "options": {"expires": 3600},
+    },
+    # Absences: open tickets go to the substitute when one begins, and back when it ends.
+    "accounts-cover-absences": {
+        "task": "tickets.tasks.cover_absences_task",
+        "schedule": 900.0,
+        "options": {"expires": 900},
+    },
     # Metrics: recompute the days touched since the last run, every few minutes.
     "metrics-incremental": {
         "task": "metrics.tasks.update_metrics_task",

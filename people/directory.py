@@ -9,7 +9,8 @@ from __future__ import annotations
 from django.db.models import Count, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 
-from accounts.models import Membership, Tenant
+from accounts.models import Absence, Membership, Tenant
+from accounts.services import today_in
 from core.params import object_id
 from tickets.models import Ticket
 
@@ -37,6 +38,18 @@ def _count(tickets, field: str):
     return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
 
 
+def _away(tenant: Tenant, field: str):
+    """A field of the member's absence of today, as a subquery (the page stays one query)."""
+    today = (
+        Absence.objects.for_tenant(tenant)
+        .on(today_in(tenant))
+        .filter(member_id=OuterRef("pk"))
+        .order_by("ends")
+        .values(field)[:1]
+    )
+    return Subquery(today)
+
+
 def directory(
     tenant: Tenant,
     *,
@@ -53,6 +66,10 @@ def directory(
         .annotate(
             tickets_requested=_count(tickets, "requester_id"),
             tickets_handled=_count(tickets, "assignee_id"),
+            # Who is away today, until when, and who covers (named on the absence).
+            away_until=_away(tenant, "ends"),
+            covered_by_name=_away(tenant, "substitute__user__name"),
+            covered_by_email=_away(tenant, "substitute__user__email"),
         )
     )
     if q:

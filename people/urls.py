@@ -5,7 +5,7 @@ them), so their names are ``accounts:people``, ``accounts:person`` and so on, as
 
 from django.urls import path
 
-from . import views_approvals, views_explain, views_people, views_roles
+from . import views_absences, views_approvals, views_explain, views_people, views_roles
 
 urlpatterns = [
     # Why can't I?
@@ -24,9 +24,17 @@ urlpatterns = [
         views_approvals.access_request_decide,
         name="access_request_decide",
     ),
+    path("people/away/", views_absences.my_absences, name="my_absences"),
     path("people/<id:user_id>/", views_people.person, name="person"),
+    path("people/<id:user_id>/away/", views_absences.person_absences, name="person_absences"),
+    path(
+        "people/<id:user_id>/away/<id:absence_id>/withdraw/",
+        views_absences.absence_cancel,
+        name="absence_cancel",
+    ),
     path("people/<id:user_id>/change/", views_people.person_change, name="person_change"),
     path("people/<id:user_id>/queues/", views_people.person_grant, name="person_grant"),
+    path("people/<id:user_id>/capacity/", views_people.person_capacity, name="person_capacity"),
     # Roles.
     path("roles/", views_roles.roles, name="roles"),
     path("roles/new/", views_roles.role_edit, name="role_create"),

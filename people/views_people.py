@@ -19,14 +19,21 @@ from django.views.decorators.http import require_POST
 from accounts.access import decide, ensure
 from accounts.forms import ExplainForm, MembershipForm
 from accounts.granting import check_grant, explain_grant
-from accounts.models import Membership, Organization, Role
-from accounts.services import NotPermitted, change_membership, check_membership_change
+from accounts.models import Absence, Membership, Organization, Role
+from accounts.services import (
+    NotPermitted,
+    change_membership,
+    check_membership_change,
+    set_capacity,
+    today_in,
+)
 from accounts.views_access import member_required
-from core.params import object_id
+from core.params import object_id, whole_number
 from tickets.models import Queue, QueueGrant, TicketMail
 from tickets.services import grant_queue, revoke_queue
 
 from .directory import SORTS, directory
+from .views_absences import absence_action
 from .views_explain import ticket_by_number
 
 PAGE_SIZE = 25
@@ -126,6 +133,12 @@ def person(request, slug, user_id):
             "decision": decision,
             "ticket": ticket,
             "now": timezone.now(),
+            "absences": Absence.objects.for_tenant(request.tenant)
+            .filter(member=member)
+            .not_over(today_in(request.tenant))
+            .select_related("substitute__user"),
+            "today": today_in(request.tenant),
+            "may_set_absence": decide(me, absence_action(me, member)).allowed,
         },
     )
 
@@ -218,3 +231,24 @@ def person_grant(request, slug, user_id):
         request, _("%(name)s now works %(queue)s.") % {"name": member.user, "queue": queue.name}
     )
     return redirect("accounts:person", slug=slug, user_id=user_id)
+
+
+@require_POST
+@member_required("manage_queues")
+def person_capacity(request, slug, user_id):
+    """How many open tickets automatic assignment may give this person (empty: no limit)."""
+    member = _member_or_404(request, user_id)
+    raw = request.POST.get("capacity", "").strip()
+    capacity = whole_number(raw, low=0, high=CAPACITY_MAX) if raw else None
+    if raw and capacity is None:
+        messages.error(
+            request,
+            _("Enter a number of tickets from 0 to %(max)s, or nothing.") % {"max": CAPACITY_MAX},
+        )
+        return redirect("accounts:person", slug=slug, user_id=user_id)
+    set_capacity(membership=member, capacity=capacity, by=request.user)
+    messages.success(request, _("Saved. The change is in the audit log."))
+    return redirect("accounts:person", slug=slug, user_id=user_id)
+
+
+CAPACITY_MAX = 1000  # a person's open tickets; the column holds up to 32767

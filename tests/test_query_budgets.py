@@ -27,14 +27,22 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from accounts.models import JoiningRule, Membership, Organization, Role
-from accounts.services import add_joining_rule, add_member, invite, request_access
+from accounts.services import (
+    add_joining_rule,
+    add_member,
+    invite,
+    request_access,
+    set_absence,
+)
 from accounts.tokens import issue_token
 from knowledge.models import Deflection
 from knowledge.services import (
@@ -92,6 +100,8 @@ BUDGETS = [
     Budget(P + "people/", "ada", "/t/acme/people/", 8, 8),
     # pending members, access requests and their history; +1 with rows
     Budget(P + "people/approvals/", "ada", "/t/acme/people/approvals/", 8, 9),
+    # the member's absences with their substitutes, the form's staff, who is away today
+    Budget(P + "people/away/", "alice", "/t/acme/people/away/", 5, 5),
     # a count, the page, the form's roles and organizations (cursors)
     Budget(P + "people/invitations/", "ada", "/t/acme/people/invitations/", 7, 8),
     Budget(P + "roles/", "ada", "/t/acme/roles/", 5, 5),
@@ -174,6 +184,8 @@ BUDGETS = [
         7,
         True,
     ),
+    # the person, their absences with their substitutes, the form's staff, who is away today
+    Budget(P + "people/<id:user_id>/away/", "sam", "/t/acme/people/{agent_user}/away/", 6, 6, True),
     # the agent, notes and ratings (a cursor for the members)
     Budget(P + "kudos/<id:member_id>/", "sam", "/t/acme/kudos/{agent}/", 7, 7, True),
     # API.
@@ -282,6 +294,8 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "people/<id:user_id>/": "one object, not a list",
     P + "people/<id:user_id>/change/": "a form or its POST: one object, no rows",
     P + "people/<id:user_id>/queues/": "an action (POST), not a list",
+    P + "people/<id:user_id>/capacity/": "an action (POST), not a list",
+    P + "people/<id:user_id>/away/<id:absence_id>/withdraw/": "an action (POST), not a list",
     P + "roles/new/": "a form or its POST: one object, no rows",
     P + "roles/<id:role_id>/": "a form or its POST: one object, no rows",
     P + "roles/<id:role_id>/delete/": "an action (POST), not a list",
@@ -388,6 +402,7 @@ def parents(acme, cast):
         "article": article.pk,
         "announcement": announcement.pk,
         "agent": alice.pk,
+        "agent_user": alice.user.pk,
         "person": bob.user.pk,
         "org": bob.organization_id,
         "objects": {"ticket": ticket, "article": article, "announcement": announcement},
@@ -403,6 +418,7 @@ def fill(acme, cast, found, n=FULL):
     customer = role(acme, "customer")
     agent_role = role(acme, "agent")
     articles = []
+    today = timezone.localdate()
     for i in range(n):
         org = Organization.objects.create(tenant=acme, name=f"Org {i}", domain=f"org{i}.test")
         member = make_member(acme, f"c{i}@org{i}.test", "customer", organization=org)
@@ -476,6 +492,15 @@ def fill(acme, cast, found, n=FULL):
         thank_agent(by=sam, agent=agent, message=f"Thanks {i}")
         add_macro(member=alice, name=f"Mine {i}", body="Hi {{ requester.name }}")
         add_macro(member=ada, name=f"Agents {i}", body="Hi", shared_with="agent")
+        # Away today, covered (the directory); Alice's absences to come (her away page).
+        set_absence(member=agent, starts=today, ends=today + timedelta(3), substitute=olga, by=None)
+        set_absence(
+            member=alice,
+            starts=today + timedelta(10 * i + 1),
+            ends=today + timedelta(10 * i + 2),
+            substitute=agent,
+            by=None,
+        )
     for i in range(n - 1):  # the helpdesks of one person (api/v1/me/)
         other = make_tenant(f"other-{i}")
         add_member(tenant=other, user=ada.user, role=role(other, "agent"), by=None)

@@ -370,6 +370,16 @@ class QueueForm(forms.Form):
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
     is_public = forms.BooleanField(label=_("Offered in the portal"), required=False, initial=True)
+    assignment = forms.ChoiceField(
+        label=_("Assignment of new tickets"),
+        choices=Queue.Assignment.choices,
+        initial=Queue.Assignment.MANUAL,
+        required=False,  # a form that does not ask keeps today's manual assignment
+        help_text=_(
+            "Automatic assignment chooses among the agents who work the queue and are "
+            "available: not away, and under their capacity."
+        ),
+    )
     agents = forms.ModelMultipleChoiceField(
         label=_("Agents who work it"),
         queryset=User.objects.none(),
@@ -382,6 +392,9 @@ class QueueForm(forms.Form):
         self.tenant, self.queue = tenant, queue
         self.fields["agents"].queryset = staff_users(tenant)
         self.fields["agents"].label_from_instance = lambda user: user.get_full_name()
+
+    def clean_assignment(self):
+        return self.cleaned_data["assignment"] or Queue.Assignment.MANUAL
 
     def clean_name(self):
         name = self.cleaned_data["name"].strip()

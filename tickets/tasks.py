@@ -1,8 +1,18 @@
 from celery import shared_task
 
-from .services import expire_grants
+from .services import close_solved_tickets, cover_absences, expire_grants
 
 
 @shared_task
 def expire_grants_task() -> int:
     return expire_grants()
+
+
+@shared_task
+def close_solved_tickets_task() -> int:
+    return close_solved_tickets()
+
+
+@shared_task
+def cover_absences_task() -> None:
+    cover_absences()

@@ -22,7 +22,7 @@ def admins_let_go(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_staff_work_actions"),
+        ("accounts", "0006_absences_capacity_auto_close"),
     ]
 
     operations = [

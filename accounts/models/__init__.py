@@ -7,6 +7,7 @@ works wherever X lives (and Django finds every model under the ``accounts`` app,
 
 from __future__ import annotations
 
+from .absences import Absence, AbsenceQuerySet, resolve_cover
 from .audit import AuditEntry, AuditEntryQuerySet
 from .joining import (
     Invitation,
@@ -23,6 +24,8 @@ from .tokens import ApiToken, ApiTokenQuerySet
 from .users import User, UserManager, normal_address
 
 __all__ = [
+    "Absence",
+    "AbsenceQuerySet",
     "AccessRequest",
     "AccessRequestQuerySet",
     "ApiToken",
@@ -43,4 +46,5 @@ __all__ = [
     "User",
     "UserManager",
     "normal_address",
+    "resolve_cover",
 ]

@@ -50,6 +50,14 @@ class Membership(TenantOwned):
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.ACTIVE)
     joined_at = models.DateTimeField(default=timezone.now)
     last_seen_at = models.DateTimeField(null=True, blank=True)
+    # At most this many open tickets come to them by automatic assignment (none: no limit);
+    # fewer while they are onboarding (tickets.assignment's capacity rules).
+    capacity = models.PositiveSmallIntegerField(
+        _("capacity"),
+        null=True,
+        blank=True,
+        help_text=_("Most open tickets automatic assignment gives them; empty: no limit."),
+    )
 
     objects = MembershipQuerySet.as_manager()
 

@@ -25,6 +25,11 @@ class Tenant(models.Model):
     customers_see_organization_tickets = models.BooleanField(
         _("customers see their organization's requests"), default=False
     )
+    auto_close_days = models.PositiveSmallIntegerField(
+        _("close solved tickets after (days)"),
+        default=4,
+        help_text=_("Solved tickets close by themselves after this many days; 0: never."),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -5,6 +5,7 @@ works wherever X lives."""
 
 from __future__ import annotations
 
+from .absences import cancel_absence, set_absence, today_in
 from .access_requests import decide_access_request, request_access
 from .audit import record_audit
 from .base import NotPermitted
@@ -36,7 +37,7 @@ from .joining import (
     send_registration_decision,
     unreachable_rules,
 )
-from .memberships import change_membership, check_membership_change
+from .memberships import change_membership, check_membership_change, set_capacity
 from .roles import change_role_template, check_role_change, create_role, delete_role
 from .tenants import (
     TENANT_SETTINGS,
@@ -51,6 +52,10 @@ from .tenants import (
 )
 
 __all__ = [
+    "cancel_absence",
+    "set_absence",
+    "set_capacity",
+    "today_in",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",

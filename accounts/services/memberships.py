@@ -124,3 +124,24 @@ def change_membership(
             after={"status": status},
         )
     return membership
+
+
+@transaction.atomic
+def set_capacity(*, membership: Membership, capacity: int | None, by: User | None) -> Membership:
+    """How many open tickets automatic assignment may give this member (None: no limit)."""
+    if capacity is not None and capacity < 0:
+        raise ValidationError({"capacity": _("A capacity is a number of tickets, 0 or more.")})
+    if membership.capacity == capacity:
+        return membership
+    before = {"capacity": membership.capacity}
+    membership.capacity = capacity
+    membership.save(update_fields=["capacity"])
+    record_audit(
+        tenant=membership.tenant,
+        actor=by,
+        action="membership.capacity_changed",
+        target=membership,
+        before=before,
+        after={"capacity": capacity},
+    )
+    return membership

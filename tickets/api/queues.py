@@ -25,7 +25,7 @@ class QueueSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Queue
-        fields = ["id", "name", "description", "is_public", "agents"]
+        fields = ["id", "name", "description", "is_public", "assignment", "agents"]
         read_only_fields = ["id"]
 
     def to_representation(self, instance):
@@ -94,6 +94,7 @@ class QueueViewSet(
                 name=data["name"],
                 description=data.get("description", ""),
                 is_public=data.get("is_public", True),
+                assignment=data.get("assignment", Queue.Assignment.MANUAL),
                 by=self.request.user,
             )
             if "agents" in data:
@@ -108,6 +109,7 @@ class QueueViewSet(
             name=data.get("name"),
             description=data.get("description"),
             is_public=data.get("is_public"),
+            assignment=data.get("assignment"),
             agents=data.get("agents"),
         )
         serializer.instance = self.get_queryset().get(pk=queue.pk)

@@ -358,6 +358,7 @@ class TicketViewSet(
                 else Ticket.Priority.NORMAL,
                 membership=member,
                 channel=Ticket.Channel.API,
+                auto_assign=not assignee,  # the caller's assignee, not the queue's turn
             )
             if tags:
                 set_tags(ticket=ticket, names=data["tag_names"], by=self.request.user)

@@ -73,6 +73,15 @@ class TicketEvent(TenantOwned):
         RATED = "rated", _("rated")
         COLLEAGUE = "colleague", _("colleague added")
 
+    class Reason(models.TextChoices):
+        """Why the helpdesk itself made a change, said in words on the timeline."""
+
+        ROUND_ROBIN = "round_robin", _("round robin")
+        LEAST_LOADED = "least_loaded", _("least loaded")
+        HANDED_OVER = "handed_over", _("handed over while away")
+        HANDED_BACK = "handed_back", _("handed back on return")
+        AUTO_CLOSED = "auto_closed", _("closed automatically")
+
     ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="events")
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -85,6 +94,10 @@ class TicketEvent(TenantOwned):
     comment = models.ForeignKey(
         "Comment", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
     )
+    # Why, when a rule made the change (assignment, cover for an absence, closing), and what
+    # the rule was about: the queue's name, the absent person's e-mail, the days waited.
+    reason = models.CharField(max_length=16, choices=Reason.choices, blank=True)
+    reason_about = models.CharField(max_length=200, blank=True)
     # When the e-mail this event causes was sent: a task run twice sends once.
     notified_at = models.DateTimeField(null=True, blank=True)
 

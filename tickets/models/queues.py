@@ -109,12 +109,32 @@ class QueueQuerySet(TenantQuerySet):
 
 
 class Queue(TenantOwned):
+    class Assignment(models.TextChoices):
+        MANUAL = "manual", _("Manual: agents take tickets or are given them")
+        ROUND_ROBIN = "round_robin", _("Round robin: each available agent in turn")
+        LEAST_LOADED = (
+            "least_loaded",
+            _("Least loaded: the available agent with the fewest open tickets"),
+        )
+
     name = models.CharField(_("name"), max_length=80)
     description = models.TextField(_("description"), blank=True)
     is_public = models.BooleanField(
         _("offered in the portal"),
         default=True,
         help_text=_("Customers may choose this queue when they submit a request."),
+    )
+    assignment = models.CharField(
+        _("assignment"),
+        max_length=12,
+        choices=Assignment.choices,
+        default=Assignment.MANUAL,
+        help_text=_("How new tickets of this queue get an assignee."),
+    )
+    # The round robin's cursor: whom it gave the last ticket to. Read and moved under the
+    # queue's row lock (tickets.services.assignment), so two tickets never take one turn.
+    last_assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -127,6 +147,10 @@ class Queue(TenantOwned):
 
     def __str__(self):
         return self.name
+
+    @property
+    def assigns_automatically(self) -> bool:
+        return self.assignment != self.Assignment.MANUAL
 
 
 class QueueGrant(TenantOwned):

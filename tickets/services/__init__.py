@@ -4,6 +4,7 @@ One module per concern; every name is here too, so callers write ``from tickets.
 import ...`` whichever module holds it.
 """
 
+from .assignment import assign_automatically, available_agents, register_capacity_rule
 from .attachments import (
     AttachmentRefused,
     attach_file,
@@ -13,8 +14,10 @@ from .attachments import (
     upload_refusals,
 )
 from .base import REOPENED_BY_CUSTOMER_REPLY, InvalidTransition, TicketClosed
+from .closing import close_solved_tickets
 from .colleagues import ColleagueRefused, add_colleague, colleagues_to_add
 from .conversation import add_comment, answer_ticket
+from .cover import cover_absences, cover_for
 from .lifecycle import change_status, rate_ticket, reopen_ticket, solve_own_request
 from .macros import (
     PLACEHOLDERS as MACRO_PLACEHOLDERS,
@@ -43,29 +46,34 @@ from .queues import create_queue, expire_grants, grant_queue, revoke_queue, upda
 from .workspace import delete_filter, save_filter
 
 __all__ = [
-    "FIELD_ACTIONS",
-    "MACRO_PLACEHOLDERS",
-    "REOPENED_BY_CUSTOMER_REPLY",
-    "RequesterRefused",
     "AttachmentRefused",
     "ColleagueRefused",
+    "FIELD_ACTIONS",
     "InvalidTransition",
+    "MACRO_PLACEHOLDERS",
     "MacroRefused",
+    "REOPENED_BY_CUSTOMER_REPLY",
+    "RequesterRefused",
     "TicketClosed",
     "add_colleague",
     "add_comment",
     "add_macro",
     "answer_ticket",
     "apply_macro",
+    "assign_automatically",
     "assign_ticket",
     "attach_file",
     "attach_files",
+    "available_agents",
     "change_macro",
     "change_priority",
     "change_status",
     "check_attachable",
     "check_upload",
+    "close_solved_tickets",
     "colleagues_to_add",
+    "cover_absences",
+    "cover_for",
     "create_queue",
     "delete_filter",
     "delete_macro",
@@ -78,6 +86,7 @@ __all__ = [
     "open_ticket",
     "open_ticket_for",
     "rate_ticket",
+    "register_capacity_rule",
     "reopen_ticket",
     "requester_for",
     "reset_notification_template",

@@ -48,7 +48,16 @@ REOPENED_BY_CUSTOMER_REPLY = (Ticket.Status.PENDING, Ticket.Status.SOLVED)
 
 
 def _event(
-    ticket: Ticket, by: User | None, kind: str, old="", new="", at=None, comment=None
+    ticket: Ticket,
+    by: User | None,
+    kind: str,
+    old="",
+    new="",
+    at=None,
+    comment=None,
+    *,
+    reason: str = "",
+    about: str = "",
 ) -> TicketEvent:
     return TicketEvent.objects.create(
         tenant_id=ticket.tenant_id,
@@ -59,6 +68,8 @@ def _event(
         new_value=str(new or "")[:200],
         created_at=at or timezone.now(),
         comment=comment,
+        reason=reason,
+        reason_about=str(about or "")[:200],
     )
 
 
@@ -89,7 +100,9 @@ def _writes_for_helpdesk(*, ticket: Ticket, author: User) -> bool:
     )
 
 
-def _move(ticket: Ticket, to: str, *, by: User | None, at) -> Ticket:
+def _move(
+    ticket: Ticket, to: str, *, by: User | None, at, reason: str = "", about: str = ""
+) -> Ticket:
     """Apply a legal move to a locked ticket and record it: the event metrics count from."""
     old = ticket.status
     ticket.status = to
@@ -101,7 +114,7 @@ def _move(ticket: Ticket, to: str, *, by: User | None, at) -> Ticket:
         ticket.reopened_count += 1
         fields.append("reopened_count")
     _touch(ticket, at, *fields)
-    event = _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at)
+    event = _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at, reason=reason, about=about)
     if to == Ticket.Status.SOLVED:
         _notify_on_commit(event)
     return ticket

@@ -14,6 +14,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
+from .assignment import assign_automatically
 from .base import (
     _event,
     _notify_on_commit,
@@ -56,12 +57,15 @@ def open_ticket(
     at=None,
     membership: Membership | None = None,
     channel: str = Ticket.Channel.PORTAL,
+    auto_assign: bool = True,
 ) -> Ticket:
     """A new request. Numbers are per tenant; a concurrent open retries with the next one.
 
     ``membership`` is the requester's in this tenant when the caller has it already (the
     request resolved it); otherwise it is read here. The ticket is made ready before the
-    tenant's row is locked, so that the lock covers the inserts only.
+    tenant's row is locked, so that the lock covers the inserts only. A queue that assigns
+    automatically gives the ticket an agent in the same transaction (``auto_assign=False``
+    when the caller names the assignee itself).
     """
     if membership is None or (membership.tenant_id, membership.user_id) != (
         tenant.pk,
@@ -92,6 +96,8 @@ def open_ticket(
                     ticket, by or requester, TicketEvent.Kind.CREATED, new=for_whom, at=at
                 )
                 _notify_on_commit(created)  # the requester's receipt, the agents' new request
+                if auto_assign and queue is not None and queue.assigns_automatically:
+                    ticket = assign_automatically(ticket, at=at)
                 return ticket
         except IntegrityError:
             ticket.pk = None

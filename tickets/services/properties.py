@@ -25,7 +25,17 @@ from .lifecycle import change_status
 
 
 @transaction.atomic
-def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User | None, at=None) -> Ticket:
+def assign_ticket(
+    *,
+    ticket: Ticket,
+    assignee: User | None,
+    by: User | None,
+    at=None,
+    reason: str = "",
+    about: str = "",
+) -> Ticket:
+    """Give the ticket to ``assignee`` (None: nobody). ``reason`` and ``about`` say why when a
+    rule chose (TicketEvent.Reason: round robin in a queue, cover for an absent person)."""
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.assignee_id == (assignee.pk if assignee else None):
@@ -34,8 +44,9 @@ def assign_ticket(*, ticket: Ticket, assignee: User | None, by: User | None, at=
     old = ticket.assignee.email if ticket.assignee else ""
     ticket.assignee = assignee
     _touch(ticket, at, "assignee")
+    new = assignee.email if assignee else ""
     event = _event(
-        ticket, by, TicketEvent.Kind.ASSIGNEE, old, assignee.email if assignee else "", at=at
+        ticket, by, TicketEvent.Kind.ASSIGNEE, old, new, at=at, reason=reason, about=about
     )
     if assignee is not None and (by is None or assignee.pk != by.pk):
         _notify_on_commit(event)  # taking a ticket yourself needs no e-mail
@@ -56,7 +67,11 @@ def change_priority(*, ticket: Ticket, to: str, by: User | None, at=None) -> Tic
 
 
 @transaction.atomic
-def move_to_queue(*, ticket: Ticket, queue: Queue | None, by: User | None, at=None) -> Ticket:
+def move_to_queue(
+    *, ticket: Ticket, queue: Queue | None, by: User | None, at=None, auto_assign: bool = True
+) -> Ticket:
+    """Move the ticket; a queue that assigns automatically gives it an assignee who works it
+    (unless ``auto_assign`` is off: the same change names the assignee)."""
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
     if ticket.queue_id == (queue.pk if queue else None):
@@ -66,6 +81,10 @@ def move_to_queue(*, ticket: Ticket, queue: Queue | None, by: User | None, at=No
     ticket.queue = queue
     _touch(ticket, at, "queue")
     _event(ticket, by, TicketEvent.Kind.QUEUE, old, queue.name if queue else "", at=at)
+    if auto_assign and queue is not None and queue.assigns_automatically:
+        from .assignment import assign_automatically
+
+        return assign_automatically(ticket, at=at, moved=True)
     return ticket
 
 
@@ -114,11 +133,14 @@ def _asked(field: str, value):
     return value
 
 
-def _apply(ticket: Ticket, field: str, value, by: User, at=None) -> None:
+def _apply(ticket: Ticket, field: str, value, by: User, changed: list[str], at=None) -> None:
     if field == "priority":
         change_priority(ticket=ticket, to=value, by=by, at=at)
     elif field == "queue":
-        move_to_queue(ticket=ticket, queue=value, by=by, at=at)
+        # The queue's automatic assignment waits when the same change names the assignee.
+        move_to_queue(
+            ticket=ticket, queue=value, by=by, at=at, auto_assign="assignee" not in changed
+        )
     elif field == "assignee":
         assign_ticket(ticket=ticket, assignee=value, by=by, at=at)
     elif field == "tags":
@@ -160,5 +182,5 @@ def update_ticket(
     """
     changed = check_changes(ticket=ticket, member=member, changes=changes)
     for field in changed:
-        _apply(ticket, field, changes[field], by, at)
+        _apply(ticket, field, changes[field], by, changed, at)
     return changed

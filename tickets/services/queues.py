@@ -86,17 +86,27 @@ def expire_grants(*, now=None) -> int:
 
 @transaction.atomic
 def create_queue(
-    *, tenant: Tenant, name: str, description: str = "", is_public: bool = True, by: User | None
+    *,
+    tenant: Tenant,
+    name: str,
+    description: str = "",
+    is_public: bool = True,
+    assignment: str = Queue.Assignment.MANUAL,
+    by: User | None,
 ) -> Queue:
     queue = Queue.objects.create(
-        tenant=tenant, name=name, description=description, is_public=is_public
+        tenant=tenant,
+        name=name,
+        description=description,
+        is_public=is_public,
+        assignment=assignment,
     )
     record_audit(
         tenant=tenant,
         actor=by,
         action="queue.created",
         target=queue,
-        after={"name": name, "is_public": is_public},
+        after={"name": name, "is_public": is_public, "assignment": assignment},
     )
     return queue
 
@@ -109,17 +119,24 @@ def update_queue(
     name: str | None = None,
     description: str | None = None,
     is_public: bool | None = None,
+    assignment: str | None = None,
     agents: list[User] | None = None,
 ) -> Queue:
-    """Rename or describe a queue, and set exactly which agents work it (through grants)."""
+    """Rename or describe a queue, say how it assigns new tickets, and set exactly which
+    agents work it (through grants)."""
     check_grant(tenant=queue.tenant_id, by=by, queue_taken=queue)
-    before = {"name": queue.name, "description": queue.description, "is_public": queue.is_public}
-    for field, value in [("name", name), ("description", description), ("is_public", is_public)]:
+    before = _queue_state(queue)
+    for field, value in [
+        ("name", name),
+        ("description", description),
+        ("is_public", is_public),
+        ("assignment", assignment),
+    ]:
         if value is not None:
             setattr(queue, field, value)
-    after = {"name": queue.name, "description": queue.description, "is_public": queue.is_public}
+    after = _queue_state(queue)
     if after != before:
-        queue.save(update_fields=["name", "description", "is_public"])
+        queue.save(update_fields=list(after))
         record_audit(
             tenant=queue.tenant,
             actor=by,
@@ -141,3 +158,12 @@ def update_queue(
         ):
             revoke_queue(queue=queue, user=grant.user, by=by)
     return queue
+
+
+def _queue_state(queue: Queue) -> dict:
+    return {
+        "name": queue.name,
+        "description": queue.description,
+        "is_public": queue.is_public,
+        "assignment": queue.assignment,
+    }

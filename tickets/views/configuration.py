@@ -54,6 +54,7 @@ def queues(request, slug):
                     name=data["name"],
                     description=data["description"],
                     is_public=data["is_public"],
+                    assignment=data["assignment"],
                     by=request.user,
                 )
                 update_queue(queue=queue, agents=list(data["agents"]), by=request.user)
@@ -76,6 +77,7 @@ def queue_edit(request, slug, pk):
         "name": queue.name,
         "description": queue.description,
         "is_public": queue.is_public,
+        "assignment": queue.assignment,
         "agents": list(queue.grants.values_list("user_id", flat=True)),
     }
     form = QueueForm(request.POST or None, tenant=request.tenant, queue=queue, initial=initial)
@@ -88,6 +90,7 @@ def queue_edit(request, slug, pk):
                 name=data["name"],
                 description=data["description"],
                 is_public=data["is_public"],
+                assignment=data["assignment"],
                 agents=list(data["agents"]),
             )
         except NotPermitted as refusal:

@@ -20,7 +20,7 @@ from .. import presence
 from ..access import ensure_may_write
 from ..downloads import attachment_response
 from ..forms import RatingForm, ReplyForm, TicketUpdateForm
-from ..models import Attachment, Comment, Macro, Ticket, TicketEvent
+from ..models import Attachment, Macro, Ticket, TicketEvent
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,

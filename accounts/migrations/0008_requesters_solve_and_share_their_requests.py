@@ -33,7 +33,7 @@ def requesters_let_go(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0005_staff_work_actions"),
+        ("accounts", "0007_manage_mailboxes"),
     ]
 
     operations = [

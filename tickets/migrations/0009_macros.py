@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('accounts', '0005_staff_work_actions'),
-        ('tickets', '0007_notification_template_language'),
+        ("tickets", "0008_mailbox_password_env"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,8 +9,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0009_requesters_solve_and_share_their_requests'),
-        ('tickets', '0007_notification_template_language'),
+        ("accounts", "0008_requesters_solve_and_share_their_requests"),
+        ("tickets", "0009_macros"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
