@@ -39,6 +39,8 @@ from .models import Comment, Ticket
 NUMBER = re.compile(r"#?(\d{1,9})")
 # Shorter text would match most names and addresses.
 MIN_NAME_CHARS = 3
+# A text that names more people or companies than this is a word, not a name.
+MAX_NAMED = 50
 
 
 def _number(text: str) -> int | None:
@@ -49,19 +51,33 @@ def _number(text: str) -> int | None:
 def _by_people_and_number(text: str, member: Membership):
     """The tickets of the typed number and of the requesters and organizations it names."""
     tickets = Ticket.objects.for_tenant(member.tenant).order_by()
-    arms = []
     number = _number(text)
     if number is not None:
-        arms.append(tickets.filter(number=number).values("pk"))
-    if len(text) >= MIN_NAME_CHARS:
-        people = (
-            Membership.objects.for_tenant(member.tenant)
-            .filter(Q(user__name__icontains=text) | Q(user__email__icontains=text))
-            .values("user_id")
-        )
-        arms.append(tickets.filter(requester_id__in=people).values("pk"))
-        companies = Organization.objects.for_tenant(member.tenant).filter(name__icontains=text)
-        arms.append(tickets.filter(organization_id__in=companies.values("pk")).values("pk"))
+        return [tickets.filter(number=number).values("pk")]
+    if len(text) < MIN_NAME_CHARS:  # a number names nobody, nor do two letters
+        return []
+    # Read first, in one query, so that the list's plan sees how few they are (as literal ids;
+    # a subquery's guessed thousands turned a name search into a scan of every visible ticket).
+    people = (
+        Membership.objects.for_tenant(member.tenant)
+        .filter(Q(user__name__icontains=text) | Q(user__email__icontains=text))
+        .order_by()
+        .values_list("user_id", Value("person"))
+    )
+    companies = (
+        Organization.objects.for_tenant(member.tenant)
+        .filter(name__icontains=text)
+        .order_by()
+        .values_list("pk", Value("company"))
+    )
+    found: dict[str, list[int]] = {"person": [], "company": []}
+    for pk, kind in people.union(companies):
+        found[kind].append(pk)
+    arms = []
+    if 0 < len(found["person"]) <= MAX_NAMED:
+        arms.append(tickets.filter(requester_id__in=found["person"]).values("pk"))
+    if 0 < len(found["company"]) <= MAX_NAMED:
+        arms.append(tickets.filter(organization_id__in=found["company"]).values("pk"))
     return arms
 
 
@@ -90,7 +106,8 @@ def search_tickets(tickets, text: str, *, member: Membership):
     text = " ".join((text or "").split())
     if not text:
         return tickets
-    words = query_words(text)
+    # "#147" is a number and nothing else; "147" may also be a word of the conversation.
+    words = [] if text.startswith("#") and _number(text) is not None else query_words(text)
     comments = Comment.objects.visible_to(member).order_by()
     arms = _by_people_and_number(text, member)
     if settings.IS_POSTGRES:
