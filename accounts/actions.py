@@ -28,6 +28,7 @@ ACTIONS = {
     "publish_announcements": _("publish announcements"),
     "manage_onboarding": _("set onboarding checklists"),
     "answer_ideas": _("answer ideas and set their status"),
+    "manage_team_views": _("share workspace views with roles and queues"),
     # What being staff stands for, each asked of decide() where it matters.
     "use_workspace": _("work in the agents' workspace"),
     "work_tickets": _("be assigned tickets and work queues"),

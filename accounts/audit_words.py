@@ -21,6 +21,7 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "team_view": _("Team views"),
 }
 
 ACTIONS = {
@@ -60,6 +61,8 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "team_view.shared": _("team view shared"),
+    "team_view.removed": _("team view removed"),
 }
 
 
@@ -85,7 +88,9 @@ FIELDS = {
     "pattern": _("pattern"),
     "permissions": _("permissions"),
     "position": _("position"),
+    "query": _("filters"),
     "queue": _("queue"),
+    "queues": _("queues"),
     "requires_approval": _("requires approval"),
     "role": _("role"),
     "roles": _("roles"),

@@ -184,6 +184,10 @@ class Ticket(TenantOwned):
     first_response_at = models.DateTimeField(null=True, blank=True)  # first public staff reply
     solved_at = models.DateTimeField(null=True, blank=True)  # first time solved
     reopened_count = models.PositiveIntegerField(default=0)
+    # The requester's side wrote publicly after the helpdesk's last public reply, since then
+    # (None once the helpdesk answered): the list's "customer replied" marker, kept by
+    # add_comment so that no list reads the conversation.
+    customer_replied_at = models.DateTimeField(null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -195,8 +199,10 @@ class Ticket(TenantOwned):
         indexes = [
             # Workspace and portal lists: a tenant's tickets by status, newest first.
             models.Index(fields=["tenant", "status", "-created_at"], name="ticket_inbox"),
-            # "Recently updated" view.
+            # "Recently updated" view, and the "Updated" column's sort for those who see all.
             models.Index(fields=["tenant", "-updated_at"], name="ticket_recent"),
+            # The "Updated" column's sort in an agent's queues.
+            models.Index(fields=["tenant", "queue", "-updated_at"], name="ticket_queue_updated"),
             # Agent views: my tickets / a queue's tickets.
             models.Index(fields=["tenant", "assignee", "status"], name="ticket_assignee"),
             models.Index(fields=["tenant", "queue", "status"], name="ticket_queue"),

@@ -26,7 +26,7 @@ from .properties import (
     update_ticket,
 )
 from .queues import create_queue, expire_grants, grant_queue, revoke_queue, update_queue
-from .workspace import delete_filter, save_filter
+from .workspace import delete_filter, remove_team_view, save_filter, share_team_view
 
 __all__ = [
     "FIELD_ACTIONS",
@@ -49,12 +49,14 @@ __all__ = [
     "move_to_queue",
     "open_ticket",
     "rate_ticket",
+    "remove_team_view",
     "reopen_ticket",
     "reset_notification_template",
     "revoke_queue",
     "save_filter",
     "save_notification_template",
     "set_tags",
+    "share_team_view",
     "update_queue",
     "update_ticket",
     "upload_refusals",
