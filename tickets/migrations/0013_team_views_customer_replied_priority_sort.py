@@ -1,5 +1,5 @@
 """Team views (saved views shared with roles or queues), the "customer replied" marker kept on
-the ticket, and the index the "Updated" column's sort needs in an agent's queues.
+the ticket, and the index the "Priority" column's sort needs (its rank, then the id).
 
 The index is built CONCURRENTLY on PostgreSQL (outside a transaction, hence ``atomic = False``);
 the new column is nullable, so adding it rewrites nothing. The marker of the tickets not yet
@@ -96,7 +96,16 @@ class Migration(migrations.Migration):
         AddIndexConcurrentlyOnPostgres(
             model_name="ticket",
             index=models.Index(
-                fields=["tenant", "queue", "-updated_at"], name="ticket_queue_updated"
+                models.F("tenant"),
+                models.Case(
+                    models.When(priority="low", then=models.Value(0)),
+                    models.When(priority="normal", then=models.Value(1)),
+                    models.When(priority="high", then=models.Value(2)),
+                    models.When(priority="urgent", then=models.Value(3)),
+                    output_field=models.IntegerField(),
+                ),
+                models.F("id"),
+                name="ticket_priority",
             ),
         ),
     ]
