@@ -14,11 +14,11 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Tenant
+from accounts.models import Membership, Organization, Tenant
 from core.params import object_id, page_number, whole_number
 
 from .forms import SORTS
-from .models import Ticket, granted_queue_ids, works_every_queue
+from .models import Queue, Ticket, granted_queue_ids, works_every_queue
 from .models.tickets import PRIORITY_RANK
 
 DEFAULT_PAGE_SIZE = 25
@@ -68,12 +68,7 @@ def workspace_tickets(member: Membership, data: dict):
             Q(requester__email__icontains=text) | Q(requester__name__icontains=text)
         )
     if data.get("organization"):
-        organization = data["organization"]
-        if isinstance(organization, str) and not object_id(organization):
-            # A saved view's typed name, read without its form (view_counts)
-            tickets = tickets.filter(organization__name__iexact=organization.strip())
-        else:
-            tickets = tickets.filter(organization=organization)
+        tickets = tickets.filter(organization=data["organization"])
     if data.get("tag"):
         tickets = tickets.filter(tags__name=data["tag"].strip().lower())
     if data.get("created_after"):
@@ -188,21 +183,42 @@ def view_counts(member: Membership, views: dict[str, dict]) -> dict[str, int]:
     return dict(zip(views, found, strict=True))
 
 
-def saved_view_filters(query: str, form) -> dict:
-    """A saved view's filters from its query string, cleaned by the fields of the page's own
-    filter form without a query: a queue or organization is kept as its id (or typed name),
-    and the list's visibility still bounds them. A filter that is not valid is left out, as
-    the page leaves it out when the view is opened."""
-    raw = QueryDict(query)
-    data = {}
-    for name, field in form.fields.items():
-        if name in ("queue", "organization"):
-            data[name] = raw.get(name, "").strip() or None
-            continue
-        try:
-            data[name] = field.clean(field.widget.value_from_datadict(raw, {}, name))
-        except ValidationError:
-            continue
-    if data.get("queue") and not object_id(data["queue"]):
-        data["queue"] = None
-    return data
+def saved_views_filters(queries: list[str], form, member: Membership) -> list[dict]:
+    """Saved views' filters from their query strings, each cleaned as the page's filter form
+    cleans it when the view is opened (a filter that is not valid is left out), with at most
+    one query for all their queues and one for all their organizations, not one per view."""
+    raws = [QueryDict(query) for query in queries]
+    queue_ids = {object_id(raw.get("queue")) for raw in raws} - {None}
+    if queue_ids:
+        queue_ids = set(
+            Queue.objects.worked_by(member).filter(pk__in=queue_ids).values_list("pk", flat=True)
+        )
+    named = {raw.get("organization", "").strip() for raw in raws} - {""}
+    by_name = getattr(form.fields["organization"], "typed", False)  # else a list of ids
+    organizations = {}
+    if named:
+        wanted = Q(pk__in=[object_id(name) for name in named if object_id(name)])
+        for name in named if by_name else ():
+            wanted |= Q(name__iexact=name)
+        for pk, name in (
+            Organization.objects.for_tenant(member.tenant).filter(wanted).values_list("pk", "name")
+        ):
+            organizations[str(pk)] = organizations.setdefault(name.lower(), pk)
+    found = []
+    for raw in raws:
+        data = {}
+        for name, field in form.fields.items():
+            if name in ("queue", "organization"):
+                continue
+            try:
+                data[name] = field.clean(field.widget.value_from_datadict(raw, {}, name))
+            except ValidationError:
+                continue
+        if object_id(raw.get("queue")) in queue_ids:
+            data["queue"] = object_id(raw.get("queue"))
+        organization = raw.get("organization", "").strip()
+        data["organization"] = organizations.get(organization) or (
+            organizations.get(organization.lower()) if by_name else None
+        )
+        found.append(data)
+    return found

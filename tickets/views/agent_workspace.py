@@ -32,7 +32,7 @@ from ..services import (
 from ..workspace import (
     COUNT_CAP,
     cheap_page,
-    saved_view_filters,
+    saved_views_filters,
     sort_headers,
     sort_of,
     view_counts,
@@ -94,8 +94,8 @@ def workspace(request, slug):
 def _counts(member, form, saved_filters) -> dict:
     """Every view's count in one query: the built-in views by key, saved ones by id."""
     views = {key: {"view": key} for key, _label in form.fields["view"].choices}
-    for saved in saved_filters:
-        views[saved.pk] = saved_view_filters(saved.query, form)
+    filters = saved_views_filters([saved.query for saved in saved_filters], form, member)
+    views.update(zip([saved.pk for saved in saved_filters], filters, strict=True))
     return view_counts(member, views)
 
 
