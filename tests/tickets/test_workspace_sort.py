@@ -140,4 +140,4 @@ def test_each_header_sort_walks_an_index_in_its_order(acme, sam, bob, billing, s
 
 
 def test_the_priority_index_ranks_as_the_sort_does():
-    assert PRIORITIES == tuple(Ticket.Priority.values)
+    assert tuple(Ticket.Priority.values) == PRIORITIES

@@ -32,10 +32,9 @@ from ..services import (
 from ..workspace import (
     COUNT_CAP,
     cheap_page,
-    saved_views_filters,
     sort_headers,
     sort_of,
-    view_counts,
+    workspace_counts,
     workspace_tickets,
 )
 
@@ -72,7 +71,7 @@ def workspace(request, slug):
         "query": query.urlencode(),
         "sort": sort_headers(query, sort_of(data)),
         "saved_filters": saved_filters,
-        "counts": _counts(member, form, saved_filters),
+        "counts": workspace_counts(member, form, saved_filters),
         "count_cap": COUNT_CAP,
         # The panel stays folded unless a filter applies or one needs correcting.
         "filtering": bool(form.errors)
@@ -89,14 +88,6 @@ def workspace(request, slug):
         "may_share": may_share,
     }
     return render(request, "tickets/workspace.html", context)
-
-
-def _counts(member, form, saved_filters) -> dict:
-    """Every view's count in one query: the built-in views by key, saved ones by id."""
-    views = {key: {"view": key} for key, _label in form.fields["view"].choices}
-    filters = saved_views_filters([saved.query for saved in saved_filters], form, member)
-    views.update(zip([saved.pk for saved in saved_filters], filters, strict=True))
-    return view_counts(member, views)
 
 
 def _back(request, slug):
