@@ -32,7 +32,9 @@
 
   if (kind === "workspace") {
     const rows = Array.from(document.querySelectorAll("table[data-ticket-list] tbody tr[data-ticket]"));
-    const links = rows.map((row) => row.dataset.ticket);
+    // A row names its ticket's number; its address is the ticket page's with that number.
+    const address = (number) => help.dataset.ticketUrl.replace(/0\/$/, `${number}/`);
+    const links = rows.map((row) => address(row.dataset.ticket));
     try {
       sessionStorage.setItem(LIST, JSON.stringify(links));
     } catch (error) { /* storage refused: the ticket page then has no next/previous */ }
@@ -42,7 +44,7 @@
       current = Math.max(0, Math.min(rows.length - 1, index));
       rows.forEach((row, i) => row.classList.toggle("is-current", i === current));
       const row = rows[current];
-      const link = row.querySelector(`a[href="${row.dataset.ticket}"]`) || row.querySelector("a");
+      const link = row.querySelector(`a[href="${links[current]}"]`) || row.querySelector("a");
       if (link) link.focus();
       else row.scrollIntoView({ block: "nearest" });
     };

@@ -14,7 +14,7 @@ from tickets.services import add_comment, change_status
 
 def _row(response, ticket) -> str:
     body = response.content.decode()
-    start = body.index(f'data-ticket="/t/acme/tickets/{ticket.number}/"')
+    start = body.index(f'<tr data-ticket="{ticket.number}">')
     return body[start : body.index("</tr>", start)]
 
 

@@ -28,24 +28,18 @@ class SavedFilterQuerySet(TenantQuerySet):
         """The views the workspace lists for this member, in one query: their own, then the
         team views shared with their role or a queue they work (every team view to those who
         manage them, so that they can check and remove them)."""
-        views = self.for_tenant(member.tenant)
         team = Q(is_team=True)
         if not can(member, "manage_team_views"):
-            through = SavedFilter.shared_with_roles.through.objects.filter(role_id=member.role_id)
-            shared = Q(pk__in=through.values("savedfilter_id"))
+            # Joins, not subqueries: a plain statement that costs the page no more to build.
+            shared = Q(shared_with_roles__id=member.role_id)
             if works_every_queue(member):
-                shared |= Q(
-                    pk__in=SavedFilter.shared_with_queues.through.objects.values("savedfilter_id")
-                )
+                shared |= Q(shared_with_queues__isnull=False)
             elif granted_queue_ids(member):
-                queues = SavedFilter.shared_with_queues.through.objects.filter(
-                    queue_id__in=granted_queue_ids(member)
-                )
-                shared |= Q(pk__in=queues.values("savedfilter_id"))
+                shared |= Q(shared_with_queues__id__in=granted_queue_ids(member))
             team &= shared
-        return views.filter(Q(owner_id=member.user_id, is_team=False) | team).order_by(
-            "is_team", "name", "pk"
-        )
+        own = Q(owner_id=member.user_id, is_team=False)
+        views = self.for_tenant(member.tenant).filter(own | team)
+        return views.distinct().order_by("is_team", "name", "pk")
 
 
 class SavedFilter(TenantOwned):
