@@ -8,13 +8,13 @@ from datetime import datetime, time
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Q
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import Membership, Organization, Tenant
+from accounts.models import Membership, Organization
 from core.params import object_id, page_number, whole_number
 
 from .forms import SORTS
@@ -159,20 +159,18 @@ def view_counts(member: Membership, views: dict[str, dict]) -> dict[str, int]:
     helpdesk. A count above COUNT_CAP is COUNT_CAP + 1."""
     if not views:
         return {}
-    counts = {}
+    parts, params = [], []
     for n, data in enumerate(views.values()):
         first = workspace_tickets(member, data).order_by().values("pk")[: COUNT_CAP + 1]
-        counted = (
-            Ticket.objects.filter(pk__in=first)
-            .order_by()
-            .annotate(one=Value(1))
-            .values("one")
-            .annotate(n=Count("pk"))
-            .values("n")
-        )
-        counts[f"v{n}"] = Coalesce(Subquery(counted[:1]), 0)
-    found = Tenant.objects.filter(pk=member.tenant_id).values(**counts).get()
-    return {key: found[f"v{n}"] for n, key in enumerate(views)}
+        sql, found = first.query.sql_with_params()
+        # Counted in FROM, not as "id IN (...)": the planner then reads the view's first
+        # rows and stops, where a semi-join walked the whole ticket table (100 ms at 100k).
+        parts.append(f"(SELECT COUNT(*) FROM ({sql}) AS view_{n})")  # noqa: S608 (the ORM's SQL, values as params)
+        params.extend(found)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join(parts), params)
+        found = cursor.fetchone()
+    return dict(zip(views, found, strict=True))
 
 
 def workspace_counts(member: Membership, form, saved_views: list) -> dict:
