@@ -34,6 +34,7 @@ ACTIONS = {
     "answer_ideas": _("answer ideas and set their status"),
     "manage_macros": _("manage the macros shared with a role or the whole helpdesk"),
     "manage_absences": _("say when others are away and who covers for them"),
+    "manage_team_views": _("share workspace views with roles and queues"),
     # What being staff stands for, each asked of decide() where it matters.
     "use_workspace": _("work in the agents' workspace"),
     "work_tickets": _("be assigned tickets and work queues"),

@@ -30,6 +30,7 @@ SUBJECTS = {
     "inbound_mail": _("Received mail"),
     "macro": _("Shared macros"),
     "absence": _("Absences"),
+    "team_view": _("Team views"),
 }
 
 ACTIONS = {
@@ -80,6 +81,8 @@ ACTIONS = {
     "macro.deleted": _("shared macro deleted"),
     "absence.set": _("absence set"),
     "absence.cancelled": _("absence cancelled"),
+    "team_view.shared": _("team view shared"),
+    "team_view.removed": _("team view removed"),
 }
 
 
@@ -117,7 +120,9 @@ FIELDS = {
     "pattern": _("pattern"),
     "permissions": _("permissions"),
     "position": _("position"),
+    "query": _("filters"),
     "queue": _("queue"),
+    "queues": _("queues"),
     "requires_approval": _("requires approval"),
     "role": _("role"),
     "roles": _("roles"),

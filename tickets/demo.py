@@ -9,7 +9,7 @@ from datetime import timedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from accounts.models import Membership
+from accounts.models import Membership, Role
 
 from . import presence
 from .models import Queue, Ticket
@@ -27,6 +27,7 @@ from .services import (
     save_filter,
     save_notification_template,
     set_tags,
+    share_team_view,
 )
 
 QUEUES = [
@@ -131,7 +132,7 @@ def _seed(ctx) -> str:
     viewed = _being_viewed(ctx)
     return (
         f"{len(queues)} queues, {created} tickets with replies, notes, tags and ratings, "
-        f"{files} attachments, saved views, custom e-mail wording, macros, "
+        f"{files} attachments, saved and team views, custom e-mail wording, macros, "
         f"#{viewed} being viewed"
     )
 
@@ -198,6 +199,15 @@ def _saved_filters(ctx) -> None:
     for email, entries in views.items():
         for name, query in entries:
             save_filter(tenant=ctx.tenant, owner=ctx.people[email], name=name, query=query)
+    # A team view the admin shares with every agent: the most urgent open work first.
+    admin = Membership.objects.for_tenant(ctx.tenant).get(user=ctx.people["admin@demo.example"])
+    share_team_view(
+        by=admin,
+        name="Urgent first",
+        query="view=queues&status=new&status=open&sort=-priority",
+        roles=[Role.objects.for_tenant(ctx.tenant).get(key="agent")],
+        queues=[],
+    )
 
 
 def _macros(ctx) -> None:

@@ -9,7 +9,8 @@ from django.conf import settings
 from django.forms.models import ModelChoiceIterator, ModelChoiceIteratorValue
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Membership, Organization, User
+from accounts.actions import SCOPE_OWN
+from accounts.models import Membership, Organization, Role, User
 from core.params import MAX_ID, object_id
 
 from .models import Comment, NotificationTemplate, Queue, Ticket
@@ -262,6 +263,7 @@ SORTS = {
     "-priority": ("-priority_rank", _("Most urgent first")),
     "priority": ("priority_rank", _("Least urgent first")),
     "-number": ("-number", _("Highest number")),
+    "number": ("number", _("Lowest number")),
 }
 
 
@@ -332,6 +334,35 @@ class WorkspaceFilterForm(forms.Form):
 class SaveFilterForm(forms.Form):
     name = forms.CharField(label=_("Name of this view"), max_length=80)
     query = forms.CharField(widget=forms.HiddenInput, required=False, max_length=1000)
+
+
+class TeamViewForm(SaveFilterForm):
+    """A view an admin shares: with the members of some roles and those who work some queues."""
+
+    roles = forms.ModelMultipleChoiceField(
+        label=_("Share with the roles"),
+        queryset=Role.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    queues = forms.ModelMultipleChoiceField(
+        label=_("Share with those who work the queues"),
+        queryset=Queue.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, tenant, **kwargs):
+        kwargs.setdefault("auto_id", "team_%s")  # beside the personal view's form
+        super().__init__(*args, **kwargs)
+        self.fields["roles"].queryset = Role.objects.for_tenant(tenant).exclude(scope=SCOPE_OWN)
+        self.fields["queues"].queryset = Queue.objects.for_tenant(tenant)
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("roles") and not data.get("queues"):
+            raise forms.ValidationError(_("Share the view with at least one role or queue."))
+        return data
 
 
 class BulkForm(forms.Form):

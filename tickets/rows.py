@@ -18,6 +18,8 @@ WORKSPACE_COLUMNS = (
     "status",
     "priority",
     "updated_at",
+    "created_at",  # the age column
+    "customer_replied_at",  # the "customer replied" marker
     "requester_id",
     "organization_id",
     # TicketQuerySet.with_list_names

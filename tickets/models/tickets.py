@@ -7,7 +7,7 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -100,7 +100,9 @@ class TicketQuerySet(TenantQuerySet):
         return self.filter(found)
 
     def open(self):
-        return self.exclude(status__in=[Ticket.Status.SOLVED, Ticket.Status.CLOSED])
+        # The unsolved statuses named, not the others excluded: an index that holds the status
+        # (ticket_assignee, ticket_queue) then reads only the open rows, not all of them.
+        return self.filter(status__in=Ticket.UNSOLVED)
 
     def with_list_columns(self):
         return self.select_related("requester", "assignee", "queue", "organization")
@@ -131,6 +133,14 @@ class TicketQuerySet(TenantQuerySet):
         from ..search import search_tickets  # the search module reads these models
 
         return search_tickets(self, text, member=member)
+
+
+# A priority's rank, least urgent first: the "Priority" sort, and the index that serves it.
+PRIORITIES = ("low", "normal", "high", "urgent")
+PRIORITY_RANK = models.Case(
+    *[models.When(priority=p, then=models.Value(i)) for i, p in enumerate(PRIORITIES)],
+    output_field=models.IntegerField(),
+)
 
 
 class Ticket(TenantOwned):
@@ -193,6 +203,10 @@ class Ticket(TenantOwned):
     first_response_at = models.DateTimeField(null=True, blank=True)  # first public staff reply
     solved_at = models.DateTimeField(null=True, blank=True)  # first time solved
     reopened_count = models.PositiveIntegerField(default=0)
+    # The requester's side wrote publicly after the helpdesk's last public reply, since then
+    # (None once the helpdesk answered): the list's "customer replied" marker, kept by
+    # add_comment so that no list reads the conversation.
+    customer_replied_at = models.DateTimeField(null=True, blank=True)
 
     objects = TicketQuerySet.as_manager()
 
@@ -204,8 +218,12 @@ class Ticket(TenantOwned):
         indexes = [
             # Workspace and portal lists: a tenant's tickets by status, newest first.
             models.Index(fields=["tenant", "status", "-created_at"], name="ticket_inbox"),
-            # "Recently updated" view.
+            # "Recently updated" view and the "Updated" column's sort (in an agent's queues too:
+            # their rows come soon enough among the tenant's latest).
             models.Index(fields=["tenant", "-updated_at"], name="ticket_recent"),
+            # The "Priority" column's sort: its rank, then the id that breaks ties (without it
+            # every visible ticket was ranked and sorted for each page: 190 ms at 100k).
+            models.Index(F("tenant"), PRIORITY_RANK, F("id"), name="ticket_priority"),
             # Agent views: my tickets / a queue's tickets.
             models.Index(fields=["tenant", "assignee", "status"], name="ticket_assignee"),
             models.Index(fields=["tenant", "queue", "status"], name="ticket_queue"),

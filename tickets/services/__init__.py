@@ -43,7 +43,7 @@ from .properties import (
     update_ticket,
 )
 from .queues import create_queue, expire_grants, grant_queue, revoke_queue, update_queue
-from .workspace import delete_filter, save_filter
+from .workspace import delete_filter, remove_team_view, save_filter, share_team_view
 
 __all__ = [
     "AttachmentRefused",
@@ -87,6 +87,7 @@ __all__ = [
     "open_ticket_for",
     "rate_ticket",
     "register_capacity_rule",
+    "remove_team_view",
     "reopen_ticket",
     "requester_for",
     "reset_notification_template",
@@ -95,6 +96,7 @@ __all__ = [
     "save_notification_template",
     "set_tags",
     "solve_own_request",
+    "share_team_view",
     "update_queue",
     "update_ticket",
     "upload_refusals",

@@ -40,7 +40,8 @@ def add_comment(
 
     A public reply from the requester's side (the requester, or a colleague the request is
     shared with) moves a pending or solved ticket back to open, recorded as a status change
-    by them. A closed ticket refuses (TicketClosed).
+    by them, and marks the ticket "customer replied" until a public staff reply. A closed
+    ticket refuses (TicketClosed).
     """
     at = at or timezone.now()
     ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
@@ -59,6 +60,14 @@ def add_comment(
     if is_public and by_staff and ticket.first_response_at is None:
         ticket.first_response_at = at
         fields.append("first_response_at")
+    # The list's "customer replied" marker: since the requester side's first public word
+    # after the helpdesk's last public reply, until the helpdesk answers again (notes don't).
+    if is_public and by_staff and ticket.customer_replied_at is not None:
+        ticket.customer_replied_at = None
+        fields.append("customer_replied_at")
+    elif is_public and not by_staff and ticket.customer_replied_at is None:
+        ticket.customer_replied_at = at
+        fields.append("customer_replied_at")
     _touch(ticket, at, *fields)
     event = _event(
         ticket,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,17 +18,26 @@ from accounts.staff import active_staff
 from accounts.views_access import member_required
 
 from .. import rows
-from ..forms import BulkForm, SaveFilterForm, WorkspaceFilterForm
+from ..forms import BulkForm, SaveFilterForm, TeamViewForm, WorkspaceFilterForm
 from ..models import SavedFilter, Ticket
 from ..search import with_snippets
 from ..services import (
     InvalidTransition,
     TicketClosed,
     delete_filter,
+    remove_team_view,
     save_filter,
+    share_team_view,
     update_ticket,
 )
-from ..workspace import cheap_page, workspace_tickets
+from ..workspace import (
+    COUNT_CAP,
+    cheap_page,
+    sort_headers,
+    sort_of,
+    workspace_counts,
+    workspace_tickets,
+)
 
 # ------------------------------------------------------------------------------- workspace
 
@@ -54,18 +65,30 @@ def workspace(request, slug):
         with_snippets(page.rows, data["q"], member=member)  # where the words matched
     query = request.GET.copy()
     query.pop("page", None)
+    saved_filters = list(SavedFilter.objects.shown_to(member))
+    may_share = can(member, "manage_team_views")
     context = {
         "form": form,
         "page": page,
         "view": data.get("view") or "queues",
         "query": query.urlencode(),
-        "saved_filters": SavedFilter.objects.owned_by(member),
+        "sort": sort_headers(query, sort_of(data)),
+        "saved_filters": saved_filters,
+        "counts": workspace_counts(member, form, saved_filters),
+        "count_cap": COUNT_CAP,
+        # The panel stays folded unless a filter applies or one needs correcting.
+        "filtering": bool(form.errors)
+        or any(data.get(name) for name in form.fields if name not in ("view", "sort")),
         "save_form": SaveFilterForm(initial={"query": query.urlencode()}),
+        "team_form": TeamViewForm(initial={"query": query.urlencode()}, tenant=request.tenant)
+        if may_share
+        else None,
         # Its own ids: the filter form beside it has a status and an assignee too.
         "bulk_form": BulkForm(tenant=request.tenant, staff=staff, auto_id="bulk_%s"),
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
         "may_view_people": can(member, "view_people"),
+        "may_share": may_share,
     }
     return render(request, "tickets/workspace.html", context)
 
@@ -139,6 +162,9 @@ def bulk(request, slug):
 @require_POST
 @member_required("view_ticket")
 def save_workspace_filter(request, slug):
+    """Keep the list's filters as a view: one's own, or (the "team" button) a team view."""
+    if "team" in request.POST:
+        return _share_team_view(request, slug)
     form = SaveFilterForm(request.POST)
     if can(request.membership, "use_workspace") and form.is_valid():
         saved = save_filter(
@@ -153,10 +179,40 @@ def save_workspace_filter(request, slug):
     return redirect("tickets:workspace", slug=slug)
 
 
+def _share_team_view(request, slug):
+    form = TeamViewForm(request.POST, tenant=request.tenant)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("tickets:workspace", slug=slug)
+    data = form.cleaned_data
+    try:
+        saved = share_team_view(
+            by=request.membership,
+            name=data["name"],
+            query=data["query"],
+            roles=list(data["roles"]),
+            queues=list(data["queues"]),
+        )
+    except ValidationError as refusal:
+        messages.error(request, " ".join(refusal.messages))
+        return redirect("tickets:workspace", slug=slug)
+    messages.success(request, _("Team view “%(name)s” shared.") % {"name": saved.name})
+    return redirect(reverse("tickets:workspace", args=[slug]) + "?" + saved.query)
+
+
 @require_POST
 @member_required("view_ticket")
 def delete_workspace_filter(request, slug, pk):
-    saved = get_object_or_404(SavedFilter.objects.owned_by(request.membership), pk=pk)
-    delete_filter(saved=saved)
+    """Remove one's own view, or (an admin) a team view."""
+    member = request.membership
+    saved = SavedFilter.objects.owned_by(member).filter(pk=pk).first()
+    if saved is not None:
+        delete_filter(saved=saved)
+    else:
+        if not can(member, "manage_team_views"):
+            raise Http404
+        saved = get_object_or_404(SavedFilter.objects.team_views(request.tenant), pk=pk)
+        remove_team_view(by=member, saved=saved)
     messages.success(request, _("View “%(name)s” removed.") % {"name": saved.name})
     return redirect("tickets:workspace", slug=slug)
