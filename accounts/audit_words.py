@@ -30,6 +30,7 @@ SUBJECTS = {
     "inbound_mail": _("Received mail"),
     "macro": _("Shared macros"),
     "absence": _("Absences"),
+    "person": _("Personal data"),
 }
 
 ACTIONS = {
@@ -80,6 +81,10 @@ ACTIONS = {
     "macro.deleted": _("shared macro deleted"),
     "absence.set": _("absence set"),
     "absence.cancelled": _("absence cancelled"),
+    "person.export_requested": _("personal data export asked for"),
+    "person.erase_requested": _("erasure of a person asked for"),
+    "person.erased": _("person erased"),
+    "membership.expired": _("membership expired"),
 }
 
 
@@ -93,6 +98,11 @@ FIELDS = {
     "audience": _("audience"),
     "auto_close_days": _("close solved tickets after (days)"),
     "capacity": _("capacity"),
+    "comments": _("their comments"),
+    "effect": _("effect"),
+    "expires_after_days": _("memberships expire after (days)"),
+    "placeholder": _("now shown as"),
+    "request": _("request"),
     "ends": _("last day away"),
     "hands_over": _("hands over open tickets"),
     "reason": _("reason"),
@@ -152,6 +162,7 @@ _VALUES: dict[tuple[str | None, str], dict] = {
         "revoked": _("withdrawn"),
     },
     ("joining_rule", "kind"): dict(JoiningRule.Kind.choices),
+    ("person", "comments"): {"kept": _("kept"), "removed": _("removed")},
 }
 
 

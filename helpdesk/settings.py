@@ -340,6 +340,8 @@ SIGNUP_MAILS_PER_HOUR = env.int("SIGNUP_MAILS_PER_HOUR", default=3)
 # Mail in: messages one sender address may send per hour before the rest are refused
 # (counted in the database, so the limit holds while Redis is away).
 MAILROOM_MAILS_PER_HOUR = env.int("MAILROOM_MAILS_PER_HOUR", default=30)
+# Days a person's data export can be downloaded (by the admin who asked, or the person).
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
