@@ -212,6 +212,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.forget_stale_sign_ups_task",
         "schedule": crontab(hour=4, minute=41),
     },
+    # Memberships a joining rule gave an end date (temporary contractors) end on time.
+    "accounts-expire-memberships": {
+        "task": "accounts.tasks.expire_memberships_task",
+        "schedule": 900.0,
+        "options": {"expires": 900},
+    },
     # Supervisors hear of tickets nobody has answered (NOTIFY_WAITING_HOURS).
     "notifications-waiting-tickets": {
         "task": "notifications.tasks.report_waiting_tickets_task",
