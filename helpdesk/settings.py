@@ -218,6 +218,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 900},
     },
+    # Personal data exports past their download days (DATA_EXPORT_DAYS) are deleted.
+    "people-forget-expired-exports": {
+        "task": "people.tasks.forget_expired_exports_task",
+        "schedule": crontab(minute=17),
+    },
     # Supervisors hear of tickets nobody has answered (NOTIFY_WAITING_HOURS).
     "notifications-waiting-tickets": {
         "task": "notifications.tasks.report_waiting_tickets_task",

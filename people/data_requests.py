@@ -196,6 +196,20 @@ def export_person_data(data_request: DataRequest) -> DataRequest:
     return data_request
 
 
+def forget_expired_exports(*, now=None) -> int:
+    """Delete the archives past their download days (the rows stay, as the record)."""
+    now = now or timezone.now()
+    expired = DataRequest.objects.filter(kind=DataRequest.Kind.EXPORT, expires_at__lte=now).exclude(
+        file=""
+    )
+    forgotten = 0
+    for data_request in expired:
+        data_request.file.delete(save=False)
+        DataRequest.objects.filter(pk=data_request.pk).update(file="")
+        forgotten += 1
+    return forgotten
+
+
 def _profile(person: User) -> dict:
     return {
         "email": person.email,

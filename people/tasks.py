@@ -6,7 +6,7 @@ from celery import shared_task
 
 from accounts.models import DataRequest
 
-from .data_requests import erase_person, export_person_data
+from .data_requests import erase_person, export_person_data, forget_expired_exports
 
 
 @contextmanager
@@ -43,3 +43,8 @@ def erase_person_task(request_id: int) -> None:
     if data_request is not None:
         with _failing_as_failed(data_request):
             erase_person(data_request)
+
+
+@shared_task
+def forget_expired_exports_task() -> int:
+    return forget_expired_exports()

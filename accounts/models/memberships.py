@@ -64,6 +64,8 @@ class Membership(TenantOwned):
 
     # Set by a joining rule for temporary contractors: the membership ends then (a beat job).
     expires_at = models.DateTimeField(_("membership ends"), null=True, blank=True)
+    # When the admins were told that this sign-up waits for them (told once, not per retry).
+    approvers_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

@@ -7,10 +7,12 @@ import zipfile
 from datetime import timedelta
 
 import pytest
+from django.core.files.storage import default_storage
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditEntry, DataRequest
+from people.data_requests import forget_expired_exports
 from tests.conftest import login_api, wait_for
 
 
@@ -69,6 +71,8 @@ def test_an_admin_exports_a_customer_and_an_agent_may_not(
     # Past its days the download is gone, and the next GET starts a fresh export.
     DataRequest.objects.filter(pk=export.pk).update(expires_at=timezone.now() - timedelta(1))
     assert api.get(status["download_url"]).status_code == 404
+    assert forget_expired_exports() == 1 and forget_expired_exports() == 0
+    assert not default_storage.exists(export.file.name)
     with django_capture_on_commit_callbacks(execute=True):
         fresh = api.get(export_url(bob.user)).json()
     assert fresh["id"] != export.pk
