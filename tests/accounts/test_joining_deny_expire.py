@@ -9,7 +9,7 @@ from accounts.models import AuditEntry, JoiningRule, Membership, User
 from accounts.services import expire_memberships, unreachable_rules
 from tests.factories import role
 
-from .conftest import api_url
+from .conftest import api_url, page_url
 from .test_joining import domain_rule, open_rule, sign_up_and_verify
 
 
@@ -82,3 +82,28 @@ def test_a_bad_expiry_is_a_400(api, acme, ada):
     assert not JoiningRule.objects.exists()
     assert User.objects.filter(email="x").count() == 0
     assert role(acme, "customer")
+
+
+def test_the_page_adds_a_deny_rule_and_the_person_page_shows_the_end(client, acme, ada, bob):
+    client.force_login(ada.user)
+    response = client.post(
+        page_url("joining-rules/"),
+        {
+            "kind": "domain",
+            "pattern": "rival.test",
+            "role": role(acme, "customer").pk,
+            "effect": "deny",
+            "expires_after_days": "",
+            "position": 1,
+        },
+    )
+    assert response.status_code == 302
+    assert JoiningRule.objects.for_tenant(acme).get().denies
+    assert (
+        "Turned away (asked before every other rule)"
+        in client.get(page_url("joining-rules/")).content.decode()
+    )
+
+    Membership.objects.filter(pk=bob.pk).update(expires_at=timezone.now() + timedelta(days=3))
+    person = client.get(page_url(f"people/{bob.user_id}/")).content.decode()
+    assert 'id="membership-ends"' in person
