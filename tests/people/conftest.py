@@ -3,7 +3,7 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from accounts.services import add_member
+from accounts.services import add_member, record_audit
 from tests.factories import make_queue, make_ticket, role
 from tickets.services import add_comment, attach_files, change_status, rate_ticket
 
@@ -24,6 +24,14 @@ def story(tenant, person, agent, label: str):
     )
     change_status(ticket=ticket, to="solved", by=agent)
     rate_ticket(ticket=ticket, score=5, comment="Thanks, Bob here", by=person)
+    # An entry that copies their address and name into its values (JSON).
+    record_audit(
+        tenant=tenant,
+        actor=agent,
+        action="invitation.sent",
+        target=ticket,
+        after={"email": person.email, "note": f"for {person.name} <{person.email}>"},
+    )
     return ticket
 
 

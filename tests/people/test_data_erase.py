@@ -95,6 +95,11 @@ def test_admin_erases_bob_from_acme_and_globex_is_untouched(
             for value in rows.values_list(name, flat=True):
                 assert "bob@acme.test" not in str(value).lower(), (model_label, name)
                 assert "Bob Buyer" not in str(value), (model_label, name)
+    copied = AuditEntry.objects.for_tenant(acme).get(action="invitation.sent").after
+    assert copied == {
+        "email": placeholder.email,
+        "note": f"for {placeholder.name} <{placeholder.email}>",
+    }
     assert not Membership.objects.for_tenant(acme).filter(user=bob.user).exists()
     assert Membership.objects.for_tenant(acme).get(user=placeholder).status == "deactivated"
     acme_ticket.refresh_from_db()
