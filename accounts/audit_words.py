@@ -31,6 +31,7 @@ SUBJECTS = {
     "macro": _("Shared macros"),
     "absence": _("Absences"),
     "team_view": _("Team views"),
+    "person": _("Personal data"),
 }
 
 ACTIONS = {
@@ -83,6 +84,10 @@ ACTIONS = {
     "absence.cancelled": _("absence cancelled"),
     "team_view.shared": _("team view shared"),
     "team_view.removed": _("team view removed"),
+    "person.export_requested": _("personal data export asked for"),
+    "person.erase_requested": _("erasure of a person asked for"),
+    "person.erased": _("person erased"),
+    "membership.expired": _("membership expired"),
 }
 
 
@@ -96,6 +101,11 @@ FIELDS = {
     "audience": _("audience"),
     "auto_close_days": _("close solved tickets after (days)"),
     "capacity": _("capacity"),
+    "comments": _("their comments"),
+    "effect": _("effect"),
+    "expires_after_days": _("memberships expire after (days)"),
+    "placeholder": _("now shown as"),
+    "request": _("request"),
     "ends": _("last day away"),
     "hands_over": _("hands over open tickets"),
     "reason": _("reason"),
@@ -157,6 +167,7 @@ _VALUES: dict[tuple[str | None, str], dict] = {
         "revoked": _("withdrawn"),
     },
     ("joining_rule", "kind"): dict(JoiningRule.Kind.choices),
+    ("person", "comments"): {"kept": _("kept"), "removed": _("removed")},
 }
 
 

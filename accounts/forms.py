@@ -128,12 +128,26 @@ class InviteCsvForm(forms.Form):
 class JoiningRuleForm(TenantFormMixin, forms.ModelForm):
     class Meta:
         model = JoiningRule
-        fields = ["kind", "pattern", "role", "organization", "requires_approval", "position"]
+        fields = [
+            "kind",
+            "pattern",
+            "effect",
+            "role",
+            "organization",
+            "requires_approval",
+            "expires_after_days",
+            "position",
+        ]
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
         self.limit_to_tenant(tenant)
         self.fields["organization"].empty_label = _("No organization")
+        # Older forms and scripts post no effect: a rule lets people in unless it says not.
+        self.fields["effect"].required = False
+
+    def clean_effect(self):
+        return self.cleaned_data.get("effect") or JoiningRule.Effect.ALLOW
 
 
 class RoleForm(forms.Form):

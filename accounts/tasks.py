@@ -41,3 +41,10 @@ def forget_stale_sign_ups_task() -> int:
     from .verification import forget_stale_sign_ups
 
     return forget_stale_sign_ups()
+
+
+@shared_task
+def expire_memberships_task() -> int:
+    from .services import expire_memberships
+
+    return expire_memberships()

@@ -212,6 +212,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "accounts.tasks.forget_stale_sign_ups_task",
         "schedule": crontab(hour=4, minute=41),
     },
+    # Memberships a joining rule gave an end date (temporary contractors) end on time.
+    "accounts-expire-memberships": {
+        "task": "accounts.tasks.expire_memberships_task",
+        "schedule": 900.0,
+        "options": {"expires": 900},
+    },
+    # Personal data exports past their download days (DATA_EXPORT_DAYS) are deleted.
+    "people-forget-expired-exports": {
+        "task": "people.tasks.forget_expired_exports_task",
+        "schedule": crontab(minute=17),
+    },
     # Supervisors hear of tickets nobody has answered (NOTIFY_WAITING_HOURS).
     "notifications-waiting-tickets": {
         "task": "notifications.tasks.report_waiting_tickets_task",
@@ -340,6 +351,8 @@ SIGNUP_MAILS_PER_HOUR = env.int("SIGNUP_MAILS_PER_HOUR", default=3)
 # Mail in: messages one sender address may send per hour before the rest are refused
 # (counted in the database, so the limit holds while Redis is away).
 MAILROOM_MAILS_PER_HOUR = env.int("MAILROOM_MAILS_PER_HOUR", default=30)
+# Days a person's data export can be downloaded (by the admin who asked, or the person).
+DATA_EXPORT_DAYS = env.int("DATA_EXPORT_DAYS", default=7)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

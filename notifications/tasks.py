@@ -15,3 +15,11 @@ def notify_event_task(event_id: int) -> int:
 def report_waiting_tickets_task() -> int:
     """Tell supervisors of tickets with no staff response after NOTIFY_WAITING_HOURS."""
     return report_waiting_tickets()
+
+
+@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def tell_approvers_task(membership_id: int) -> int:
+    """Tell the admins that a sign-up waits for them; safe to run twice."""
+    from .approvals import tell_approvers
+
+    return tell_approvers(membership_id=membership_id)

@@ -5,7 +5,14 @@ them), so their names are ``accounts:people``, ``accounts:person`` and so on, as
 
 from django.urls import path
 
-from . import views_absences, views_approvals, views_explain, views_people, views_roles
+from . import (
+    views_absences,
+    views_approvals,
+    views_data_requests,
+    views_explain,
+    views_people,
+    views_roles,
+)
 
 urlpatterns = [
     # Why can't I?
@@ -34,6 +41,13 @@ urlpatterns = [
     ),
     path("people/<id:user_id>/change/", views_people.person_change, name="person_change"),
     path("people/<id:user_id>/queues/", views_people.person_grant, name="person_grant"),
+    path("people/<id:user_id>/export/", views_data_requests.person_export, name="person_export"),
+    path("people/<id:user_id>/erase/", views_data_requests.person_erase, name="person_erase"),
+    path(
+        "people/data-requests/<id:request_id>/download/",
+        views_data_requests.data_request_download,
+        name="data_request_download",
+    ),
     path("people/<id:user_id>/capacity/", views_people.person_capacity, name="person_capacity"),
     # Roles.
     path("roles/", views_roles.roles, name="roles"),

@@ -34,6 +34,7 @@ from tickets.services import grant_queue, revoke_queue
 
 from .directory import SORTS, directory
 from .views_absences import absence_action
+from .views_data_requests import data_requests_of
 from .views_explain import ticket_by_number
 
 PAGE_SIZE = 25
@@ -139,6 +140,7 @@ def person(request, slug, user_id):
             .select_related("substitute__user"),
             "today": today_in(request.tenant),
             "may_set_absence": decide(me, absence_action(me, member)).allowed,
+            "data_requests": data_requests_of(member, me),
         },
     )
 

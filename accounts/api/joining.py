@@ -31,10 +31,23 @@ class JoiningRuleSerializer(serializers.ModelSerializer):
     role = RoleKeyField()
     organization = OrganizationField(allow_null=True, required=False)
     position = serializers.IntegerField(min_value=0, max_value=MAX_INTEGER, required=False)
+    expires_after_days = serializers.IntegerField(
+        min_value=1, max_value=36500, allow_null=True, required=False
+    )
 
     class Meta:
         model = JoiningRule
-        fields = ["id", "kind", "pattern", "role", "organization", "requires_approval", "position"]
+        fields = [
+            "id",
+            "kind",
+            "pattern",
+            "role",
+            "organization",
+            "requires_approval",
+            "position",
+            "effect",
+            "expires_after_days",
+        ]
 
 
 class JoiningTestOutput(serializers.Serializer):

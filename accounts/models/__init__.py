@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from .absences import Absence, AbsenceQuerySet, resolve_cover
 from .audit import AuditEntry, AuditEntryQuerySet
+from .data_requests import DataRequest, DataRequestQuerySet
 from .joining import (
     Invitation,
     InvitationQuerySet,
@@ -32,6 +33,8 @@ __all__ = [
     "ApiTokenQuerySet",
     "AuditEntry",
     "AuditEntryQuerySet",
+    "DataRequest",
+    "DataRequestQuerySet",
     "Invitation",
     "InvitationQuerySet",
     "JoiningRule",

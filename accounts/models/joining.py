@@ -3,6 +3,7 @@ their address to be proved."""
 
 from __future__ import annotations
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +29,10 @@ class JoiningRule(TenantOwned):
         DOMAIN = "domain", _("E-mail domain")
         OPEN = "open", _("Anyone")
 
+    class Effect(models.TextChoices):
+        ALLOW = "allow", _("Let them join")
+        DENY = "deny", _("Turn them away")
+
     kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
     pattern = models.CharField(
         _("domain"),
@@ -49,6 +54,18 @@ class JoiningRule(TenantOwned):
     requires_approval = models.BooleanField(_("an admin must approve"), default=False)
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Deny rules are asked before every allow rule: "anyone but @rival.example".
+    effect = models.CharField(
+        _("effect"), max_length=5, choices=Effect.choices, default=Effect.ALLOW
+    )
+    # Temporary contractors: their membership ends this many days after they join.
+    expires_after_days = models.PositiveIntegerField(
+        _("memberships expire after (days)"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("Empty: they stay until an admin ends their membership."),
+    )
 
     objects = JoiningRuleQuerySet.as_manager()
 
@@ -77,9 +94,13 @@ class JoiningRule(TenantOwned):
         return domain == pattern or domain.endswith("." + pattern)
 
     @property
+    def denies(self) -> bool:
+        return self.effect == self.Effect.DENY
+
+    @property
     def lets_staff_in_unchecked(self) -> bool:
         """Sign-ups become staff with no admin looking first: worth a second thought."""
-        return self.role.allows("use_workspace") and not self.requires_approval
+        return not self.denies and self.role.allows("use_workspace") and not self.requires_approval
 
 
 class InvitationQuerySet(TenantQuerySet):

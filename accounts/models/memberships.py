@@ -24,6 +24,9 @@ class MembershipQuerySet(TenantQuerySet):
     def admins(self):
         return self.active().filter(role__key="admin")
 
+    def expired(self, now):
+        return self.active().filter(expires_at__lte=now)
+
     def held_by(self, user):
         """A person's memberships in every helpdesk: the one read not scoped to a tenant, for
         the caller's own list (GET /api/v1/me/)."""
@@ -58,6 +61,11 @@ class Membership(TenantOwned):
         blank=True,
         help_text=_("Most open tickets automatic assignment gives them; empty: no limit."),
     )
+
+    # Set by a joining rule for temporary contractors: the membership ends then (a beat job).
+    expires_at = models.DateTimeField(_("membership ends"), null=True, blank=True)
+    # When the admins were told that this sign-up waits for them (told once, not per retry).
+    approvers_told_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = MembershipQuerySet.as_manager()
 

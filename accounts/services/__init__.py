@@ -33,11 +33,18 @@ from .joining import (
     delete_joining_rule,
     join_as_user,
     joining_outcome,
+    register_sign_up_waiting_listener,
     reject_registration,
     send_registration_decision,
+    tell_approvers_of_waiting_sign_up,
     unreachable_rules,
 )
-from .memberships import change_membership, check_membership_change, set_capacity
+from .memberships import (
+    change_membership,
+    check_membership_change,
+    expire_memberships,
+    set_capacity,
+)
 from .roles import change_role_template, check_role_change, create_role, delete_role
 from .tenants import (
     TENANT_SETTINGS,
@@ -78,6 +85,7 @@ __all__ = [
     "delete_joining_rule",
     "delete_role",
     "ensure_builtin_roles",
+    "expire_memberships",
     "find_invitation",
     "find_or_create_user",
     "give_admins_every_action",
@@ -89,12 +97,14 @@ __all__ = [
     "joining_outcome",
     "parse_invitation_csv",
     "record_audit",
+    "register_sign_up_waiting_listener",
     "reject_registration",
     "request_access",
     "resolve_tenant",
     "revoke_invitation",
     "send_invitation",
     "send_registration_decision",
+    "tell_approvers_of_waiting_sign_up",
     "touch_last_seen",
     "unreachable_rules",
     "update_tenant_settings",

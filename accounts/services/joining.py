@@ -4,6 +4,7 @@ approval, and the joining rules."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,8 +74,16 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
             % {"tenant": tenant.name},
         )
     rules = list(JoiningRule.objects.for_tenant(tenant).in_order())
+    denied = _denied_by(rules, email)
+    if denied is not None:
+        return JoinOutcome(
+            "refused",
+            denied,
+            _("Rule %(rule)s turns this address away: ask an admin for an invitation.")
+            % {"rule": denied.position},
+        )
     for rule in rules:
-        if rule.matches(email):
+        if not rule.denies and rule.matches(email):
             if rule.requires_approval:
                 return JoinOutcome(
                     "pending",
@@ -96,6 +105,11 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
             "invitation."
         )
     return JoinOutcome("refused", None, reason % {"tenant": tenant.name})
+
+
+def _denied_by(rules: list[JoiningRule], email: str) -> JoiningRule | None:
+    """The first deny rule that matches: deny rules come before every allow rule."""
+    return next((rule for rule in rules if rule.denies and rule.matches(email)), None)
 
 
 def accepts_sign_ups(tenant: Tenant) -> bool:
@@ -145,7 +159,28 @@ def _join(*, tenant: Tenant, user: User, outcome: JoinOutcome) -> Membership:
         by=user,
         status=status,
     )
+    if rule.expires_after_days:
+        membership.expires_at = timezone.now() + timedelta(days=rule.expires_after_days)
+        membership.save(update_fields=["expires_at"])
+    if status == Membership.Status.PENDING:
+        tell_approvers_of_waiting_sign_up(membership)
     return membership
+
+
+# Apps above accounts that tell admins of a sign-up waiting for approval (notifications, in
+# the app and by e-mail) register here in their AppConfig.ready; accounts imports none of them.
+_SIGN_UP_WAITING_LISTENERS: list = []
+
+
+def register_sign_up_waiting_listener(listener) -> None:
+    """``listener(membership)`` runs in the sign-up's transaction (enqueue its side effects)."""
+    if listener not in _SIGN_UP_WAITING_LISTENERS:
+        _SIGN_UP_WAITING_LISTENERS.append(listener)
+
+
+def tell_approvers_of_waiting_sign_up(membership: Membership) -> None:
+    for listener in _SIGN_UP_WAITING_LISTENERS:
+        listener(membership)
 
 
 def approvers_of(tenant: Tenant) -> list[User]:
@@ -228,6 +263,8 @@ def _rule_state(rule: JoiningRule) -> dict:
         "organization": rule.organization.name if rule.organization else None,
         "requires_approval": rule.requires_approval,
         "position": rule.position,
+        "effect": rule.effect,
+        "expires_after_days": rule.expires_after_days,
     }
 
 
@@ -267,7 +304,11 @@ def unreachable_rules(rules) -> dict[int, JoiningRule]:
     rules = list(rules)
     shadowed = {}
     for index, rule in enumerate(rules):
-        earlier = next((r for r in rules[:index] if r.covers(rule)), None)
+        # An allow rule is shadowed by any deny rule (those are asked first) or an earlier rule.
+        earlier = next(
+            (r for r in rules if r.denies and r is not rule and r.covers(rule) and not rule.denies),
+            None,
+        ) or next((r for r in rules[:index] if r.covers(rule) and r.denies == rule.denies), None)
         if earlier is not None:
             shadowed[rule.pk] = earlier
     return shadowed

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from ..granting import check_grant
@@ -145,3 +146,27 @@ def set_capacity(*, membership: Membership, capacity: int | None, by: User | Non
         after={"capacity": capacity},
     )
     return membership
+
+
+def expire_memberships(*, now=None) -> int:
+    """End the memberships whose joining rule gave them an end date (temporary contractors),
+    each under its row lock and audited; a run twice ends each once."""
+    now = now or timezone.now()
+    ended = 0
+    for pk in Membership.objects.expired(now).values_list("pk", flat=True):
+        with transaction.atomic():
+            membership = Membership.objects.expired(now).select_for_update().filter(pk=pk).first()
+            if membership is None:  # ended meanwhile
+                continue
+            membership.status = Membership.Status.DEACTIVATED
+            membership.save(update_fields=["status"])  # save(): the staff lists hear of it
+            record_audit(
+                tenant=membership.tenant,
+                actor=None,
+                action="membership.expired",
+                target=membership,
+                before={"status": Membership.Status.ACTIVE},
+                after={"status": Membership.Status.DEACTIVATED, "expires_at": str(now.date())},
+            )
+            ended += 1
+    return ended

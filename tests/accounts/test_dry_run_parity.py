@@ -3,7 +3,7 @@ sign-up, once its link is followed, give the same outcome for every kind of addr
 
 import pytest
 
-from accounts.models import Membership, normal_address
+from accounts.models import JoiningRule, Membership, normal_address
 from accounts.services import invite
 from tests.factories import role
 
@@ -22,6 +22,7 @@ ADDRESSES = {
     "y@eu.yopmail.com": "refused",  # disposable subdomain
     "nina@acme.test": "refused",  # invited: her invitation is the way in
     "x@nowhere.test": "refused",  # no rule matches
+    "x@rival.acme.test": "refused",  # a deny rule, asked before the acme.test rule
     # Look-alike (full-width) letters: mail goes to the plain address, so rules see that one.
     "x@\uff4dailinator.com": "refused",
     "dora.three@\uff41cme.test": "active",
@@ -36,6 +37,8 @@ def rules(acme, ada):
     domain_rule(acme, "bücher.example", approval=True, by=ada.user)
     domain_rule(acme, "mailinator.com", by=ada.user)  # a rule cannot let a throw-away in
     domain_rule(acme, "yopmail.com", by=ada.user)
+    deny = domain_rule(acme, "rival.acme.test", by=ada.user)
+    JoiningRule.objects.filter(pk=deny.pk).update(effect=JoiningRule.Effect.DENY)
     invite(tenant=acme, email="nina@acme.test", role=role(acme, "agent"), by=ada.user)
 
 
