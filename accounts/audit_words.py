@@ -33,6 +33,7 @@ ACTIONS = {
     "membership.deactivated": _("deactivated"),
     "membership.reactivated": _("reactivated"),
     "membership.status_changed": _("standing changed"),
+    "membership.two_factor_reset": _("two-factor sign-in reset"),
     "registration.approved": _("sign-up approved"),
     "registration.rejected": _("sign-up rejected"),
     "invitation.sent": _("invitation sent"),
@@ -107,6 +108,8 @@ FIELDS = {
     "ticket": _("ticket"),
     "time_zone": _("time zone"),
     "title": _("title"),
+    "two_factor": _("two-factor sign-in"),
+    "two_factor_required_for_staff": _("staff must use two-factor sign-in"),
     "user": _("person"),
 }
 

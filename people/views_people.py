@@ -21,6 +21,7 @@ from accounts.forms import ExplainForm, MembershipForm
 from accounts.granting import check_grant, explain_grant
 from accounts.models import Membership, Organization, Role
 from accounts.services import NotPermitted, change_membership, check_membership_change
+from accounts.two_factor import has_second_factor
 from accounts.views_access import member_required
 from core.params import object_id
 from tickets.models import Queue, QueueGrant, TicketMail
@@ -114,6 +115,7 @@ def person(request, slug, user_id):
         {
             "member": member,
             "is_admin": is_admin,
+            "has_two_factor": is_admin and has_second_factor(member.user),
             "can_change_role": decide(me, "change_role").allowed,
             "form": form,
             "grants": grants,

@@ -25,6 +25,14 @@ class Tenant(models.Model):
     customers_see_organization_tickets = models.BooleanField(
         _("customers see their organization's requests"), default=False
     )
+    two_factor_required_for_staff = models.BooleanField(
+        _("require two-factor sign-in for staff"),
+        default=False,
+        help_text=_(
+            "Staff must add an authenticator app and give its code when signing in before "
+            "they use this helpdesk, and their API tokens must be issued with a code."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

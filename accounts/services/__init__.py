@@ -49,8 +49,11 @@ from .tenants import (
     touch_last_seen,
     update_tenant_settings,
 )
+from .two_factor import reset_two_factor, send_two_factor_reset_mail
 
 __all__ = [
+    "reset_two_factor",
+    "send_two_factor_reset_mail",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",

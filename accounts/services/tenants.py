@@ -142,6 +142,7 @@ TENANT_SETTINGS = [
     "time_zone",
     "agents_work_all_queues",
     "customers_see_organization_tickets",
+    "two_factor_required_for_staff",
 ]
 
 
