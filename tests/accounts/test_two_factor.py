@@ -1,6 +1,8 @@
 """Two-factor sign-in: adding an authenticator, the second step of a sign-in, recovery codes,
 and the limits that slow a guesser of codes as they slow a guesser of passwords."""
 
+import base64
+
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -42,7 +44,9 @@ def test_an_authenticator_counts_only_once_a_code_confirms_it(client, alice):
     assert len(codes) == 10 and len(set(codes)) == 10
     assert all(code in right.content.decode() for code in codes)
     # Kept as digests only: the database never holds a code one could type.
-    stored = set(StaticToken.objects.filter(device__user=alice.user).values_list("token", flat=True))
+    stored = set(
+        StaticToken.objects.filter(device__user=alice.user).values_list("token", flat=True)
+    )
     assert len(stored) == 10 and not stored & ({c.replace("-", "") for c in codes} | set(codes))
     assert verified(client)  # confirming proved the device: this session gave a code
     # Shown once: the page never shows them again.
@@ -57,8 +61,6 @@ def test_the_secret_is_shown_as_text_too(client, alice):
     page = client.get(SETTINGS_URL)
     secret = page.context["secret"].replace(" ", "")
     device = TOTPDevice.objects.get(user=alice.user)
-    import base64
-
     assert base64.b32decode(secret) == device.bin_key
     assert page.context["secret"] in page.content.decode()
 
