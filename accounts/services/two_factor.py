@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from core.mail import subject_line
 from outbox.services import enqueue
 
-from ..access import decide
-from ..granting import check_grant, giver
+from ..access import can, decide
+from ..granting import check_grant, giver, may_grant
 from ..models import Membership, Tenant, User
 from ..two_factor import has_second_factor, remove_second_factor
 from .audit import record_audit
@@ -35,6 +35,7 @@ def reset_two_factor(*, membership: Membership, by: User) -> None:
             _("Remove your own second factor on your two-factor sign-in page: it asks for a code.")
         )
     check_grant(tenant=membership.tenant_id, by=by, target=membership)
+    _check_other_helpdesks(membership, by)
     user = membership.user
     if not has_second_factor(user):
         raise NotPermitted(
@@ -52,6 +53,29 @@ def reset_two_factor(*, membership: Membership, by: User) -> None:
     from ..tasks import send_two_factor_reset_mail_task
 
     enqueue(send_two_factor_reset_mail_task, membership.tenant_id, user.pk, by.pk)
+
+
+def _check_other_helpdesks(membership: Membership, by: User) -> None:
+    """The second factor guards the person everywhere: where they are staff in another
+    helpdesk, ``by`` must be someone who could reset them there too (else an admin of any
+    helpdesk a person joined could weaken their staff account elsewhere)."""
+    others = (
+        Membership.objects.filter(user_id=membership.user_id)
+        .exclude(tenant_id=membership.tenant_id)
+        .select_related("tenant", "role")
+    )
+    for other in others:
+        if not (other.is_active and can(other, "use_workspace")):
+            continue
+        mine = giver(other.tenant, by)
+        if not (can(mine, "manage_people") and may_grant(mine, target=other).allowed):
+            raise NotPermitted(
+                _(
+                    "%(name)s also works in another helpdesk, where you may not reset their "
+                    "second factor: its admins (or the operator) can."
+                )
+                % {"name": membership.user}
+            )
 
 
 def send_two_factor_reset_mail(*, tenant: Tenant, user: User, by: User) -> None:

@@ -225,3 +225,23 @@ def test_resetting_someone_without_a_second_factor_says_so(client, acme, ada, al
     response = client.post(page_url(f"people/{alice.user_id}/two-factor/reset/"), follow=True)
     assert "has no second factor to reset" in response.content.decode()
     assert not AuditEntry.objects.filter(action="membership.two_factor_reset").exists()
+
+
+def test_an_admin_cannot_reset_someone_who_is_staff_where_they_are_not(acme, globex, ada):
+    # Gina runs Globex and is a customer of Acme; Ada runs Acme and is an agent at Globex.
+    gina = make_member(globex, "gina@globex.test", "admin").user
+    make_member(acme, gina.email, "customer")
+    ada_at_globex = make_member(globex, ada.user.email, "agent")
+    with_authenticator(ada.user)
+
+    with pytest.raises(NotPermitted, match="also works in another helpdesk"):
+        reset_two_factor(membership=ada_at_globex, by=gina)
+
+    assert has_second_factor(ada.user)
+    assert not AuditEntry.objects.filter(action="membership.two_factor_reset").exists()
+    # Where the person's other membership is a customer's, the reset goes through.
+    al_at_globex = make_member(globex, "al@globex.test", "agent")
+    make_member(acme, "al@globex.test", "customer")
+    with_authenticator(al_at_globex.user)
+    reset_two_factor(membership=al_at_globex, by=gina)
+    assert not has_second_factor(al_at_globex.user)
