@@ -140,7 +140,8 @@ def two_factor(request):
     confirm_form = CodeForm(request.POST if action == "confirm" else None)
     remove_form = CodeForm(request.POST if action == "remove" else None, prefix="remove")
     codes = None
-    if action == "start":
+    if action == "start" and not has_second_factor(user):
+        # Never over an active one: replacing it goes through removing it, which asks a code.
         start_authenticator(user=user)
         return redirect(_here(next_url))
     if action == "confirm" and confirm_form.is_valid():

@@ -228,3 +228,13 @@ def test_the_tokens_page_issues_tokens_only_in_a_session_that_gave_the_code(
     assert verified(client)
     client.post("/accounts/tokens/", {"name": "ci", "expires_in_days": 7})
     assert ApiToken.objects.get().second_factor
+
+
+def test_an_active_authenticator_is_not_replaced_without_its_code(client, alice):
+    device, _codes = with_authenticator(alice.user)
+    client.force_login(alice.user)  # a session that gave no code
+
+    client.post(SETTINGS_URL, {"action": "start"})
+    client.post(SETTINGS_URL, {"action": "confirm", "code": "123456"})
+
+    assert list(TOTPDevice.objects.filter(user=alice.user)) == [device]
