@@ -107,6 +107,32 @@ def can(member: Membership | None, action: str, obj=None) -> bool:
     return decide(member, action, obj).allowed
 
 
+def second_factor_required(member: Membership | None) -> bool:
+    """Must this member have given a second factor before using the helpdesk? When it asks
+    for it (``two_factor_required_for_staff``), staff must: those whose role lets them use the
+    workspace, as decide() says."""
+    return bool(
+        member is not None
+        and member.tenant.two_factor_required_for_staff
+        and member.is_active
+        and decide(member, "use_workspace").allowed
+    )
+
+
+def second_factor_refusal(member: Membership) -> Decision:
+    """What the API answers a staff member whose token (or session) came without a code."""
+    return Decision(
+        False,
+        [
+            _(
+                "%(tenant)s requires two-factor sign-in for staff: add an authenticator app "
+                "on your two-factor sign-in page, then get a new token with its code."
+            )
+            % {"tenant": member.tenant.name}
+        ],
+    )
+
+
 def permissions_of(member: Membership | None) -> list[str]:
     """The tenant-wide actions the member may take (``me/`` lists these).
 

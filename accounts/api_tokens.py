@@ -15,6 +15,7 @@ from core.throttles import ScopedThrottle
 from . import signin
 from .models import ApiToken
 from .tokens import issue_token, revoke_token, token_status
+from .two_factor import has_second_factor
 
 
 class TokenInput(serializers.Serializer):
@@ -22,6 +23,13 @@ class TokenInput(serializers.Serializer):
     password = serializers.CharField(style={"input_type": "password"}, trim_whitespace=False)
     name = serializers.CharField(max_length=100, required=False, allow_blank=True)
     expires_in_days = serializers.IntegerField(required=False, min_value=1)
+    otp = serializers.CharField(
+        max_length=64,
+        required=False,
+        allow_blank=True,
+        help_text="For an account with two-factor sign-in: the code its authenticator app "
+        "shows now, or one of its recovery codes.",
+    )
 
     def validate_expires_in_days(self, value):
         if value > settings.API_TOKEN_MAX_DAYS:
@@ -46,7 +54,12 @@ class ObtainTokenView(APIView):
     throttle_classes = [ScopedThrottle]
     throttle_scope = "login"
 
-    @extend_schema(request=TokenInput, responses={200: TokenOutput})
+    @extend_schema(
+        request=TokenInput,
+        responses={200: TokenOutput},
+        description="An account with two-factor sign-in needs its code too, as `otp`: "
+        "without it (or with a wrong one) the answer is 400 naming `otp`, and no token.",
+    )
     def post(self, request):
         payload = TokenInput(data=request.data)
         payload.is_valid(raise_exception=True)
@@ -64,12 +77,42 @@ class ObtainTokenView(APIView):
                 {"detail": _("That e-mail and password do not match an account.")},
                 status=status.HTTP_400_BAD_REQUEST,
             )
+        second_factor = has_second_factor(user)
+        if second_factor:
+            refusal = self._second_factor(request, user, data.get("otp", ""))
+            if refusal is not None:
+                return refusal
         token, key = issue_token(
-            user=user, name=data.get("name", ""), days=data.get("expires_in_days")
+            user=user,
+            name=data.get("name", ""),
+            days=data.get("expires_in_days"),
+            second_factor=second_factor,
         )
         return Response(
             {"token": key, "id": token.pk, "name": token.name, "expires_at": token.expires_at}
         )
+
+    def _second_factor(self, request, user, code: str) -> Response | None:
+        """None when the code is right; else the 400 saying that one is needed or wrong."""
+        if not code.strip():
+            return Response(
+                {"otp": [_("This account uses two-factor sign-in: send its code as “otp”.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        try:
+            device = signin.verify_second_factor(request, user=user, code=code)
+        except signin.SignInRefused as refused:
+            raise Throttled(
+                wait=refused.wait,
+                detail=_("Too many failed sign-ins. Wait %(minutes)s minutes and try again.")
+                % {"minutes": refused.minutes},
+            ) from None
+        if device is None:
+            return Response(
+                {"otp": [_("That code is not right. Try the one shown now.")]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return None
 
 
 class ApiTokenSerializer(serializers.ModelSerializer):

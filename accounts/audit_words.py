@@ -43,6 +43,7 @@ ACTIONS = {
     "membership.reactivated": _("reactivated"),
     "membership.status_changed": _("standing changed"),
     "membership.capacity_changed": _("capacity changed"),
+    "membership.two_factor_reset": _("two-factor sign-in reset"),
     "registration.approved": _("sign-up approved"),
     "registration.rejected": _("sign-up rejected"),
     "invitation.sent": _("invitation sent"),
@@ -143,6 +144,8 @@ FIELDS = {
     "ticket": _("ticket"),
     "time_zone": _("time zone"),
     "title": _("title"),
+    "two_factor": _("two-factor sign-in"),
+    "two_factor_required_for_staff": _("staff must use two-factor sign-in"),
     "user": _("person"),
 }
 

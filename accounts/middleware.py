@@ -1,9 +1,14 @@
+from urllib.parse import urlencode
+
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
 
-from .access import Refused
+from .access import Refused, second_factor_required
 from .services import resolve_tenant, touch_last_seen
+from .two_factor import has_second_factor, session_verified
 from .views_access import render_refusal
 
 
@@ -45,6 +50,11 @@ class TenantMiddleware:
             raise Http404
         request.tenant, request.membership = tenant, membership
         timezone.activate(tenant.zone)  # pages show times in the helpdesk's own time zone
+        if second_factor_required(membership) and not session_verified(request):
+            # Before any page of the helpdesk: add an authenticator, or give its code.
+            page = "login_code" if has_second_factor(request.user) else "two_factor"
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse(page)}?{query}")
         if request.membership is not None and request.membership.is_active:
             touch_last_seen(membership=request.membership)
         return None

@@ -15,10 +15,13 @@ Three limits, none of which a stranger can turn against someone else:
   window, that address gets one try per LOGIN_SLOWDOWN_SECONDS at accounts never signed in
   from it (trying one password on many accounts), again sparing their owners.
 
-A refused attempt checks no password and counts no failure. Counts live in the cache; while
-it is down the limits fail open (nothing is counted, nobody is refused, a warning is logged):
-refusing every sign-in would turn a cache outage into an outage, and the password hasher still
-makes each guess slow. They resume when the cache returns.
+A refused attempt checks no password and counts no failure. The second step of a sign-in (a
+code from an authenticator app, or a recovery code) shares these limits: a wrong code counts as
+a wrong password, and for an account with a second factor a right password alone clears
+nothing, so a guesser who knows the password is slowed and locked out of the codes too.
+Counts live in the cache; while it is down the limits fail open (nothing is counted, nobody is
+refused, a warning is logged): refusing every sign-in would turn a cache outage into an outage,
+and the password hasher still makes each guess slow. They resume when the cache returns.
 """
 
 import hashlib
@@ -34,6 +37,7 @@ from core.client import client_ip
 from core.throttles import hit
 
 from .models import normal_address
+from .two_factor import has_second_factor, match_code
 
 KNOWN_ADDRESS_SECONDS = 30 * 86400  # how long an address stays "signed in from before"
 
@@ -116,14 +120,29 @@ def record_success(request, email: str) -> None:
 
 
 def authenticate(request, *, email: str, password: str):
-    """The user with this e-mail and password, or None; SignInRefused past the limits."""
+    """The user with this e-mail and password, or None; SignInRefused past the limits.
+
+    For an account with a second factor the sign-in succeeds only with its code
+    (``verify_second_factor``), so only that clears the failures."""
     check(request, email)
     user = django_authenticate(request, username=email, password=password)
     if user is None:
         record_failure(request, email)
-    else:
+    elif not has_second_factor(user):
         record_success(request, email)
     return user
+
+
+def verify_second_factor(request, *, user, code: str):
+    """The device that accepts ``code`` for ``user``, or None; SignInRefused past the limits
+    (the same counts as passwords: the code is the rest of the sign-in)."""
+    check(request, user.email)
+    device = match_code(user, code)
+    if device is None:
+        record_failure(request, user.email)
+    else:
+        record_success(request, user.email)
+    return device
 
 
 def password_reset_refusal(request, email: str) -> str | None:

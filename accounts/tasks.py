@@ -48,3 +48,15 @@ def expire_memberships_task() -> int:
     from .services import expire_memberships
 
     return expire_memberships()
+
+
+@shared_task(autoretry_for=(ConnectionError,), retry_backoff=True, max_retries=5)
+def send_two_factor_reset_mail_task(tenant_id: int, user_id: int, by_id: int) -> None:
+    from .services import send_two_factor_reset_mail
+
+    tenant = Tenant.objects.filter(pk=tenant_id).first()
+    user = User.objects.filter(pk=user_id).first()
+    by = User.objects.filter(pk=by_id).first()
+    if tenant is None or user is None or by is None:
+        return
+    send_two_factor_reset_mail(tenant=tenant, user=user, by=by)

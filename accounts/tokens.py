@@ -53,8 +53,11 @@ def token_status(token: ApiToken) -> str:
     return "active"
 
 
-def issue_token(*, user: User, name: str = "", days: int | None = None) -> tuple[ApiToken, str]:
-    """A new token for ``user``; returns it and its key, which is shown once and never kept."""
+def issue_token(
+    *, user: User, name: str = "", days: int | None = None, second_factor: bool = False
+) -> tuple[ApiToken, str]:
+    """A new token for ``user``; returns it and its key, which is shown once and never kept.
+    ``second_factor``: the caller gave a code (helpdesks that require one for staff ask it)."""
     key = secrets.token_urlsafe(32)
     now = timezone.now()
     token = ApiToken.objects.create(
@@ -65,6 +68,7 @@ def issue_token(*, user: User, name: str = "", days: int | None = None) -> tuple
         password_state=_password_state(user),
         created_at=now,
         expires_at=now + timedelta(days=days or settings.API_TOKEN_DAYS),
+        second_factor=second_factor,
     )
     return token, key
 

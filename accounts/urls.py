@@ -12,6 +12,7 @@ from . import (
     views_join,
     views_joining_rules,
     views_settings,
+    views_two_factor,
 )
 
 app_name = "accounts"
@@ -44,6 +45,11 @@ urlpatterns = [
         "joining-rules/<id:rule_id>/delete/",
         views_joining_rules.joining_rule_delete,
         name="joining_rule_delete",
+    ),
+    path(
+        "people/<id:user_id>/two-factor/reset/",
+        views_two_factor.reset_person_two_factor,
+        name="person_two_factor_reset",
     ),
     path("audit-log/", views_audit.audit_log, name="audit_log"),
     # The helpdesk's own settings.

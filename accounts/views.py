@@ -13,7 +13,9 @@ from .access import can
 from .forms import ThrottledLoginForm
 from .models import Membership
 from .services import accepts_sign_ups
+from .two_factor import has_second_factor
 from .views_access import member_required, signed_in_door
+from .views_two_factor import start_second_step
 
 
 class LoginView(auth_views.LoginView):
@@ -21,8 +23,12 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if has_second_factor(user):
+            # The password was right: the code comes next, and only then is one signed in.
+            return start_second_step(self.request, user, next_url=self.get_success_url())
         response = super().form_valid(form)
-        language = form.get_user().language
+        language = user.language
         if language:
             response.set_cookie(settings.LANGUAGE_COOKIE_NAME, language, samesite="Lax")
         return response

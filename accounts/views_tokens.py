@@ -9,17 +9,24 @@ from django.views.decorators.http import require_POST
 from .forms import ApiTokenForm
 from .models import ApiToken
 from .tokens import issue_token, revoke_token, token_status
+from .two_factor import has_second_factor, session_verified
 
 
 @login_required
 def api_tokens(request):
     form = ApiTokenForm(request.POST or None)
     new_key = None
-    if request.method == "POST" and form.is_valid():
+    # An account with a second factor gets tokens only in a session that gave its code.
+    verified = session_verified(request)
+    needs_code = has_second_factor(request.user) and not verified
+    if request.method == "POST" and needs_code:
+        form.add_error(None, _("Give your two-factor code first: tokens are issued only then."))
+    elif request.method == "POST" and form.is_valid():
         token, new_key = issue_token(
             user=request.user,
             name=form.cleaned_data["name"],
             days=form.cleaned_data["expires_in_days"],
+            second_factor=verified,
         )
         form = ApiTokenForm()
     tokens = list(ApiToken.objects.of(request.user).select_related("user")[:200])
@@ -29,7 +36,7 @@ def api_tokens(request):
     response = render(
         request,
         "accounts/api_tokens.html",
-        {"form": form, "tokens": tokens, "new_key": new_key},
+        {"form": form, "tokens": tokens, "new_key": new_key, "needs_code": needs_code},
     )
     response["Cache-Control"] = "no-store"
     return response

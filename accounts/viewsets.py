@@ -5,8 +5,15 @@ from django.utils.translation import gettext as _
 from rest_framework import viewsets
 from rest_framework.exceptions import NotFound
 
-from accounts.access import Decision, Refused, decide
+from accounts.access import (
+    Decision,
+    Refused,
+    decide,
+    second_factor_refusal,
+    second_factor_required,
+)
 from accounts.services import resolve_tenant, touch_last_seen
+from accounts.two_factor import session_verified
 
 
 def no_such_helpdesk() -> NotFound:
@@ -32,6 +39,9 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
         if not self.membership:
             raise no_such_helpdesk()
         timezone.activate(self.tenant.zone)  # timestamps in the helpdesk's own time zone
+        if second_factor_required(self.membership) and not session_verified(request):
+            # A token issued without a code (or a session that gave none): 403 saying how.
+            raise Refused(second_factor_refusal(self.membership))
         if self.membership.is_active:
             touch_last_seen(membership=self.membership)
         needed = self.action_permissions.get(self.action, self.required_action)

@@ -27,6 +27,7 @@ from accounts.services import (
     set_capacity,
     today_in,
 )
+from accounts.two_factor import has_second_factor
 from accounts.views_access import member_required
 from core.params import object_id, whole_number
 from tickets.models import Queue, QueueGrant, TicketMail
@@ -122,6 +123,7 @@ def person(request, slug, user_id):
         {
             "member": member,
             "is_admin": is_admin,
+            "has_two_factor": is_admin and has_second_factor(member.user),
             "can_change_role": decide(me, "change_role").allowed,
             "form": form,
             "grants": grants,

@@ -142,7 +142,8 @@ BUDGETS = [
     Budget(P + "ideas/", "alice", "/t/acme/ideas/", 3, 4),
     # notes and ratings, one query each
     Budget(P + "kudos/", "alice", "/t/acme/kudos/", 4, 4),
-    Budget("accounts/tokens/", "ada", "/accounts/tokens/", 2, 2),
+    # +1: whether the person has an authenticator (tokens then need a session that gave a code)
+    Budget("accounts/tokens/", "ada", "/accounts/tokens/", 3, 3),
     # the page of notifications with their tickets, one query (no count: a next page or not)
     Budget(P + "notifications/", "alice", "/t/acme/notifications/", 3, 3),
     # the support addresses with their queues, one query
@@ -278,6 +279,9 @@ NOT_LISTS = {  # route: why it has no list to budget
     "accounts/password/reset/<uidb64>/<token>/": "password form",
     "accounts/password/reset/done/": "a notice",
     "accounts/tokens/<id:token_id>/revoke/": "an action (POST), not a list",
+    "accounts/login/code/": "sign-in form (its second step)",
+    "accounts/two-factor/": "one's own authenticator: a form, its recovery codes shown once",
+    P + "people/<id:user_id>/two-factor/reset/": "an action (POST), not a list",
     "language/": "an action (POST), not a list",
     "healthz/": "health check",
     "readyz/": "health check",

@@ -30,6 +30,14 @@ class Tenant(models.Model):
         default=4,
         help_text=_("Solved tickets close by themselves after this many days; 0: never."),
     )
+    two_factor_required_for_staff = models.BooleanField(
+        _("require two-factor sign-in for staff"),
+        default=False,
+        help_text=_(
+            "Staff must add an authenticator app and give its code when signing in before "
+            "they use this helpdesk, and their API tokens must be issued with a code."
+        ),
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -28,6 +28,9 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField()
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Issued after a second factor (a code with the password, or in a verified session): only
+    # such tokens work in a helpdesk that requires two-factor sign-in of its staff.
+    second_factor = models.BooleanField(default=False, editable=False)
 
     objects = ApiTokenQuerySet.as_manager()
 

@@ -57,12 +57,15 @@ from .tenants import (
     touch_last_seen,
     update_tenant_settings,
 )
+from .two_factor import reset_two_factor, send_two_factor_reset_mail
 
 __all__ = [
     "cancel_absence",
     "set_absence",
     "set_capacity",
     "today_in",
+    "reset_two_factor",
+    "send_two_factor_reset_mail",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",

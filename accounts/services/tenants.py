@@ -143,6 +143,7 @@ TENANT_SETTINGS = [
     "agents_work_all_queues",
     "customers_see_organization_tickets",
     "auto_close_days",
+    "two_factor_required_for_staff",
 ]
 
 
