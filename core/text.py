@@ -87,8 +87,18 @@ class _LocalImagesOnly(Extension):
         md_instance.treeprocessors.register(_RemoteImagesAsLinks(md_instance), "remote_images", 0)
 
 
+class _HtmlAsText(Extension):
+    """Markup typed by a person is text: "<my order id>", "press <Enter>" or a pasted "<b>"
+    read as written (escaped), instead of being taken as HTML and stripped by the sanitizer."""
+
+    def extendMarkdown(self, md_instance):  # noqa: N802 (Markdown's API)
+        md_instance.preprocessors.deregister("html_block")
+        md_instance.inlinePatterns.deregister("html")
+
+
 def _drop_remote_src(tag: str, attribute: str, value: str):
-    # An <img> written as raw HTML escapes the tree above: it loses a remote source here.
+    # A second guard: raw HTML is text (_HtmlAsText), but an <img> that reached the HTML by
+    # another way would escape the tree above; it loses a remote source here.
     if tag == "img" and attribute == "src" and is_remote(value):
         return None
     return value
@@ -100,7 +110,8 @@ def _converter() -> md.Markdown:
     converter = getattr(_converters, "markdown", None)
     if converter is None:
         converter = _converters.markdown = md.Markdown(
-            extensions=["extra", "sane_lists", _LocalImagesOnly()], output_format="html"
+            extensions=["extra", "sane_lists", _LocalImagesOnly(), _HtmlAsText()],
+            output_format="html",
         )
     return converter
 

@@ -8,7 +8,19 @@ def test_markdown_is_rendered_and_scripts_never_reach_the_page():
     assert "<strong>bold</strong>" in html
     assert "<script" not in html
     assert "javascript:" not in html
-    assert "onerror" not in html
+    assert "<img" not in html  # typed markup is text: shown escaped, never an element
+    assert "&lt;img src=x onerror=" in html
+
+
+def test_typed_angle_brackets_read_as_written():
+    """A plain-text mail or reply saying "<my order id>" or "<b>" keeps those words: before,
+    raw HTML was taken as markup and the sanitizer dropped it, so they silently vanished."""
+    assert render_markdown("press <Enter>, order <A-17>") == (
+        "<p>press &lt;Enter&gt;, order &lt;A-17&gt;</p>"
+    )
+    assert render_markdown("גוף <b>x</b>") == "<p>גוף &lt;b&gt;x&lt;/b&gt;</p>"
+    # Markdown's own syntax is still Markdown, autolinks included.
+    assert '<a href="https://x.example"' in render_markdown("<https://x.example>")
 
 
 def test_an_excerpt_is_plain_words_without_markup():
@@ -17,7 +29,7 @@ def test_an_excerpt_is_plain_words_without_markup():
         "*date and time*, wait <b>a bit</b> & retry."
     )
     assert plain_excerpt(body) == (
-        "Export See the export documentation for the date and time, wait a bit & retry."
+        "Export See the export documentation for the date and time, wait <b>a bit</b> & retry."
     )
     assert len(plain_excerpt("word " * 100, chars=40)) <= 40
 
@@ -30,7 +42,8 @@ def test_the_kept_converter_carries_nothing_from_one_text_to_the_next():
     from core import text as module
 
     def alone(text):
-        html = md.markdown(text, extensions=["extra", "sane_lists"], output_format="html")
+        extensions = ["extra", "sane_lists", module._HtmlAsText()]
+        html = md.markdown(text, extensions=extensions, output_format="html")
         return nh3.clean(
             html,
             tags=module.ALLOWED_TAGS,

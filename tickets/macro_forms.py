@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import Membership
 
 from .forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, ListedChoices, staff_or_query
-from .models import Queue, Ticket
+from .models import Queue, Ticket, works_every_queue
 
 
 class MacroForm(forms.Form):
@@ -95,6 +95,10 @@ class OnBehalfForm(forms.Form):
     def __init__(self, *args, member: Membership, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["queue"].queryset = Queue.objects.worked_by(member)
+        if not works_every_queue(member):
+            # A ticket in no queue is one only those who work every queue may open.
+            self.fields["queue"].required = True
+            self.fields["queue"].empty_label = None
         self.fields["queue"].widget.choices = ListedChoices(self.fields["queue"])
 
     def clean_subject(self):

@@ -45,11 +45,33 @@ def test_someone_who_is_not_a_member_is_refused_with_words(client, alice, billin
             "requester": "mallory@globex.test",
             "subject": "x",
             "description": "y",
+            "queue": billing.pk,
             "priority": "normal",
         },
     )
     assert response.status_code == 400
     assert "active member of this helpdesk" in response.content.decode()
+    assert not Ticket.objects.exists()
+
+
+def test_an_agent_of_some_queues_is_offered_no_queue_less_ticket_and_keeps_what_was_typed(
+    client, alice, bob, billing
+):
+    """Reported: "No queue" was offered to an agent who works granted queues only, and
+    choosing it answered a 403 page that lost everything typed."""
+    client.force_login(alice.user)
+    page = client.get("/t/acme/tickets/new/").content.decode()
+    assert "No queue" not in page
+    typed = {
+        "requester": "bob@acme.test",
+        "subject": "Walk-in about the printer",
+        "description": "The office printer jams on every page.",
+        "priority": "normal",
+    }
+    response = client.post("/t/acme/tickets/new/", {**typed, "queue": ""})
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Walk-in about the printer" in page and "jams on every page" in page
     assert not Ticket.objects.exists()
 
 

@@ -8,7 +8,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 
-from accounts.access import can, ensure
+from accounts.access import Refused, can, ensure
 from accounts.models import Role
 from accounts.staff import active_staff
 from accounts.views_access import member_required
@@ -163,6 +163,8 @@ def open_on_behalf(request, slug):
             )
         except RequesterRefused as refusal:
             form.add_error("requester", refusal.message)
+        except Refused as refusal:  # e.g. a queue taken from them since the form was drawn
+            form.add_error(None, str(refusal))
         else:
             messages.success(
                 request,
