@@ -22,6 +22,7 @@ SUBJECTS = {
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
     "mailbox": _("Support addresses"),
+    "identity_provider": _("Single sign-on"),
     "inbound_mail": _("Received mail"),
 }
 
@@ -62,6 +63,9 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "identity_provider.created": _("identity provider connected"),
+    "identity_provider.changed": _("identity provider changed"),
+    "identity_provider.deleted": _("identity provider removed"),
     "mailbox.created": _("support address added"),
     "mailbox.changed": _("support address changed"),
     "mailbox.deleted": _("support address deleted"),

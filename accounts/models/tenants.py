@@ -25,6 +25,9 @@ class Tenant(models.Model):
     customers_see_organization_tickets = models.BooleanField(
         _("customers see their organization's requests"), default=False
     )
+    # Kept by accounts.services.sso: some identity provider of the tenant is required for
+    # staff. On the row so that the tenant door knows it from the query it makes anyway.
+    staff_sign_in_with_sso = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -34,10 +34,19 @@ from .joining import (
     joining_outcome,
     reject_registration,
     send_registration_decision,
+    split_groups,
     unreachable_rules,
 )
 from .memberships import change_membership, check_membership_change
 from .roles import change_role_template, check_role_change, create_role, delete_role
+from .sso import (
+    SsoRefused,
+    add_identity_provider,
+    change_identity_provider,
+    check_issuer,
+    delete_identity_provider,
+    sign_in_through_provider,
+)
 from .tenants import (
     TENANT_SETTINGS,
     add_member,
@@ -51,6 +60,12 @@ from .tenants import (
 )
 
 __all__ = [
+    "SsoRefused",
+    "add_identity_provider",
+    "change_identity_provider",
+    "check_issuer",
+    "delete_identity_provider",
+    "sign_in_through_provider",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",
@@ -90,6 +105,7 @@ __all__ = [
     "revoke_invitation",
     "send_invitation",
     "send_registration_decision",
+    "split_groups",
     "touch_last_seen",
     "unreachable_rules",
     "update_tenant_settings",
