@@ -120,9 +120,7 @@ def test_a_newcomer_joins_by_the_joining_rules_with_the_providers_groups(
     assert without.json()["role"] == "customer"
 
 
-def test_removed_from_the_group_she_loses_the_role_at_the_next_sign_in(
-    client, acme_id, lead_rules
-):
+def test_removed_from_the_group_she_loses_the_role_at_the_next_sign_in(client, acme_id, lead_rules):
     sign_in_through(client, start(acme_id), "dana")
     dana = signed_in_as(client)
     client.logout()
