@@ -130,7 +130,7 @@ BUDGETS = [
     Budget(P + "notifications/", "alice", "/t/acme/notifications/", 3, 3),
     # the support addresses with their queues, one query
     Budget(P + "settings/mailboxes/", "ada", "/t/acme/settings/mailboxes/", 5, 5),
-    Budget(P + "identity-providers/", "ada", "/t/acme/identity-providers/", 0, 0),
+    Budget(P + "identity-providers/", "ada", "/t/acme/identity-providers/", 5, 5),
     # the page of failed mail with its addresses and tickets, one query (no count)
     Budget(P + "settings/inbound-mail/", "ada", "/t/acme/settings/inbound-mail/", 5, 5),
     # Pages of one object's rows.
@@ -204,7 +204,7 @@ BUDGETS = [
     Budget(A + "notifications/", "alice", "/api/v1/t/acme/notifications/" + S, 3, 3),
     # the page and its count
     Budget(A + "mailboxes/", "ada", "/api/v1/t/acme/mailboxes/" + S, 3, 3),
-    Budget(A + "identity-providers/", "ada", "/api/v1/t/acme/identity-providers/" + S, 0, 0),
+    Budget(A + "identity-providers/", "ada", "/api/v1/t/acme/identity-providers/" + S, 3, 3),
     # the page with its addresses and tickets, and its count
     Budget(A + "inbound-messages/", "ada", "/api/v1/t/acme/inbound-messages/" + S, 3, 3),
     # the ticket with its tags, the page and its count
