@@ -3,11 +3,11 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from .access import Refused, decide
+from .access import Refused
 from .models import IdentityProvider
 from .services import resolve_tenant, touch_last_seen
 from .views_access import render_refusal
-from .views_sso import signed_in_with_sso
+from .views_sso import must_use_sso
 
 
 class TenantMiddleware:
@@ -48,7 +48,7 @@ class TenantMiddleware:
             raise Http404
         request.tenant, request.membership = tenant, membership
         timezone.activate(tenant.zone)  # pages show times in the helpdesk's own time zone
-        if self._must_use_sso(request, view_func):
+        if not getattr(view_func, "sso_door", False) and must_use_sso(request, tenant, membership):
             providers = IdentityProvider.objects.for_tenant(tenant).required_for_staff()
             return render(
                 request, "accounts/sso_required.html", {"providers": providers}, status=403
@@ -56,21 +56,6 @@ class TenantMiddleware:
         if request.membership is not None and request.membership.is_active:
             touch_last_seen(membership=request.membership)
         return None
-
-    @staticmethod
-    def _must_use_sso(request, view_func) -> bool:
-        """Staff of a tenant that requires single sign-on for them, who signed in otherwise
-        (a password): refused on every page of that tenant but the way to its provider. Read
-        from the tenant row and the session: no query for anyone else."""
-        membership = request.membership
-        return (
-            request.tenant.staff_sign_in_with_sso
-            and membership is not None
-            and membership.is_active
-            and not getattr(view_func, "sso_door", False)
-            and not signed_in_with_sso(request, request.tenant)
-            and decide(membership, "use_workspace").allowed
-        )
 
     def process_exception(self, request, exception):
         """A service or view that calls accounts.access.ensure gets its refusal rendered."""

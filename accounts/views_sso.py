@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationRequestView
 
+from .access import decide
 from .forms import IdentityProviderForm, add_errors
 from .models import IdentityProvider, Tenant
 from .services import (
@@ -130,6 +131,18 @@ def providers_on_the_way_to(next_url: str) -> tuple[str, list[IdentityProvider]]
 
 def signed_in_with_sso(request, tenant) -> bool:
     return tenant.pk in request.session.get(SESSION_SIGNED_IN, [])
+
+
+def must_use_sso(request, tenant, membership) -> bool:
+    """Staff of a tenant that requires single sign-on for them, in a session that did not come
+    through its provider (a password). Read from the tenant row and the session: no query."""
+    return (
+        tenant.staff_sign_in_with_sso
+        and membership is not None
+        and membership.is_active
+        and not signed_in_with_sso(request, tenant)
+        and decide(membership, "use_workspace").allowed
+    )
 
 
 # --- The identity providers page ------------------------------------------------------------

@@ -170,6 +170,9 @@ def test_staff_must_use_the_provider_where_it_is_required(client, acme_id, ada, 
     assert refused.status_code == 403
     body = refused.content.decode()
     assert "Sign in with Acme ID" in body and start(acme_id) in body
+    api_refused = client.get(api_url("me/"))  # her browser session in the API: the same
+    assert api_refused.status_code == 403
+    assert "identity provider" in api_refused.json()["detail"]
     # A customer is not staff: his password is enough.
     client.force_login(bob.user)
     assert client.get(page_url("portal/")).status_code == 200
@@ -178,3 +181,4 @@ def test_staff_must_use_the_provider_where_it_is_required(client, acme_id, ada, 
     assert sign_in_through(client, start(acme_id), "alice").status_code == 302
     assert signed_in_as(client) == alice.user
     assert client.get(page_url("workspace/")).status_code == 200
+    assert client.get(api_url("me/")).status_code == 200
