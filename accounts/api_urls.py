@@ -46,4 +46,16 @@ urlpatterns = [
     ),
     path("roles/<id:pk>/", api.RoleViewSet.as_view({"get": "retrieve"}), name="api-role"),
     path("audit-log/", api.AuditLogViewSet.as_view({"get": "list"}), name="api-audit-log"),
+    path(
+        "identity-providers/",
+        api.IdentityProviderViewSet.as_view({"get": "list", "post": "create"}),
+        name="api-identity-providers",
+    ),
+    path(
+        "identity-providers/<id:pk>/",
+        api.IdentityProviderViewSet.as_view(
+            {"get": "retrieve", "patch": "partial_update", "delete": "destroy"}
+        ),
+        name="api-identity-provider",
+    ),
 ]

@@ -132,6 +132,7 @@ class JoiningRuleForm(TenantFormMixin, forms.ModelForm):
             "kind",
             "pattern",
             "effect",
+            "group",
             "role",
             "organization",
             "requires_approval",
@@ -275,3 +276,41 @@ class AbsenceForm(forms.Form):
             .select_related("user")
             .order_by("user__name", "user__email")
         )
+
+
+class IdentityProviderForm(forms.Form):
+    """An OpenID Connect provider (accounts.services.add_identity_provider checks the rest)."""
+
+    name = forms.CharField(
+        label=_("Name"), max_length=80, help_text=_("The button says “Sign in with” this name.")
+    )
+    issuer = forms.CharField(
+        label=_("Issuer"), max_length=300, help_text=_("For example https://id.acme.com.")
+    )
+    client_id = forms.CharField(label=_("Client id"), max_length=255)
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        required=False,
+        max_length=1000,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_("Kept encrypted; never shown again."),
+    )
+    client_secret_env = forms.RegexField(
+        label=_("Or the environment variable holding it"),
+        regex=r"^[A-Za-z_][A-Za-z0-9_]*$",
+        required=False,
+        max_length=100,
+    )
+    domains = forms.CharField(
+        label=_("E-mail domains"),
+        required=False,
+        max_length=1000,
+        help_text=_("Comma-separated; empty: any address the provider has verified."),
+    )
+    required_for_staff = forms.BooleanField(
+        label=_("Staff must sign in with this provider"), required=False
+    )
+
+    def clean_domains(self):
+        return [d.strip() for d in self.cleaned_data["domains"].split(",") if d.strip()]

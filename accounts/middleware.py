@@ -2,14 +2,16 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 
 from .access import Refused, second_factor_required
+from .models import IdentityProvider
 from .services import resolve_tenant, touch_last_seen
 from .two_factor import has_second_factor, session_verified
 from .views_access import render_refusal
+from .views_sso import must_use_sso
 
 
 class TenantMiddleware:
@@ -50,6 +52,11 @@ class TenantMiddleware:
             raise Http404
         request.tenant, request.membership = tenant, membership
         timezone.activate(tenant.zone)  # pages show times in the helpdesk's own time zone
+        if not getattr(view_func, "sso_door", False) and must_use_sso(request, tenant, membership):
+            providers = IdentityProvider.objects.for_tenant(tenant).required_for_staff()
+            return render(
+                request, "accounts/sso_required.html", {"providers": providers}, status=403
+            )
         if second_factor_required(membership) and not session_verified(request):
             # Before any page of the helpdesk: add an authenticator, or give its code.
             page = "login_code" if has_second_factor(request.user) else "two_factor"

@@ -12,6 +12,7 @@ from . import (
     views_join,
     views_joining_rules,
     views_settings,
+    views_sso,
     views_two_factor,
 )
 
@@ -52,6 +53,14 @@ urlpatterns = [
         name="person_two_factor_reset",
     ),
     path("audit-log/", views_audit.audit_log, name="audit_log"),
+    # Single sign-on.
+    path("sso/<id:provider_id>/start/", views_sso.sso_start, name="sso_start"),
+    path("identity-providers/", views_sso.identity_providers, name="identity_providers"),
+    path(
+        "identity-providers/<id:provider_id>/delete/",
+        views_sso.identity_provider_delete,
+        name="identity_provider_delete",
+    ),
     # The helpdesk's own settings.
     path("settings/", views_settings.tenant_settings, name="settings"),
 ]

@@ -3,13 +3,14 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from . import views, views_tokens, views_two_factor
+from . import views, views_sso, views_tokens, views_two_factor
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", views.LoginView.as_view(), name="login"),
     path("accounts/login/code/", views_two_factor.login_code, name="login_code"),
     path("accounts/two-factor/", views_two_factor.two_factor, name="two_factor"),
+    path("accounts/sso/callback/", views_sso.sso_callback, name="sso_callback"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/change/",

@@ -8,7 +8,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import signin
+from . import signin, views_sso
 from .access import can
 from .forms import ThrottledLoginForm
 from .models import Membership
@@ -21,6 +21,12 @@ from .views_two_factor import start_second_step
 class LoginView(auth_views.LoginView):
     form_class = ThrottledLoginForm
     redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The helpdesk the visitor was on its way to offers its "Sign in with ..." buttons.
+        context["sso"] = views_sso.providers_on_the_way_to(context.get("next") or "")
+        return context
 
     def form_valid(self, form):
         user = form.get_user()

@@ -18,6 +18,7 @@ from .services import (
     change_joining_rule,
     delete_joining_rule,
     joining_outcome,
+    split_groups,
     unreachable_rules,
 )
 from .views_access import member_required
@@ -60,7 +61,12 @@ def joining_rules(request, slug, rule_id=None):
     for r in rules:
         r.never_decides = shadowed.get(r.pk)  # the earlier rule that takes all its addresses
     test_email = request.GET.get("email", "").strip()
-    outcome = joining_outcome(tenant=tenant, email=test_email) if "@" in test_email else None
+    test_groups = request.GET.get("groups", "")
+    outcome = (
+        joining_outcome(tenant=tenant, email=test_email, groups=split_groups(test_groups))
+        if "@" in test_email
+        else None
+    )
     return render(
         request,
         "accounts/joining_rules.html",
@@ -69,6 +75,7 @@ def joining_rules(request, slug, rule_id=None):
             "form": form,
             "rule": rule,
             "test_email": test_email,
+            "test_groups": test_groups,
             "outcome": outcome,
         },
     )

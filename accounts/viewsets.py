@@ -3,6 +3,7 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import viewsets
+from rest_framework.authentication import SessionAuthentication
 from rest_framework.exceptions import NotFound
 
 from accounts.access import (
@@ -14,6 +15,7 @@ from accounts.access import (
 )
 from accounts.services import resolve_tenant, touch_last_seen
 from accounts.two_factor import session_verified
+from accounts.views_sso import must_use_sso
 
 
 def no_such_helpdesk() -> NotFound:
@@ -44,6 +46,16 @@ class TenantScopedViewSet(viewsets.GenericViewSet):
             raise Refused(second_factor_refusal(self.membership))
         if self.membership.is_active:
             touch_last_seen(membership=self.membership)
+        # A browser session of staff who must sign in through the provider: as on the pages.
+        # API tokens are not refused (named, expiring, revocable: docs/architecture.md).
+        if isinstance(request.successful_authenticator, SessionAuthentication) and must_use_sso(
+            request, self.tenant, self.membership
+        ):
+            raise Refused(
+                Decision(
+                    False, [_("Staff of this helpdesk sign in through its identity provider.")]
+                )
+            )
         needed = self.action_permissions.get(self.action, self.required_action)
         decision = decide(self.membership, needed) if needed else self._active_member()
         if not decision.allowed:

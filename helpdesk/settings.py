@@ -210,6 +210,15 @@ NOTIFY_WAITING_HOURS = env.int("NOTIFY_WAITING_HOURS", default=24)
 # where missing), or with it empty stay where they are, flagged.
 MAILBOX_ENCRYPTION_KEY = env("MAILBOX_ENCRYPTION_KEY", default=SECRET_KEY)
 IMAP_CA_FILE = env("IMAP_CA_FILE", default="")
+# Single sign-on (accounts/sso.py): identity providers' client secrets are encrypted under keys
+# derived from this secret (default SECRET_KEY; comma-separated to rotate, as above). Issuers
+# must be https unless SSO_ALLOW_HTTP_ISSUERS (a provider on loopback in tests). A provider's
+# discovery document and keys are cached SSO_DISCOVERY_CACHE_SECONDS; its answers wait at most
+# SSO_TIMEOUT seconds.
+SSO_ENCRYPTION_KEY = env("SSO_ENCRYPTION_KEY", default=SECRET_KEY)
+SSO_ALLOW_HTTP_ISSUERS = env.bool("SSO_ALLOW_HTTP_ISSUERS", default=False)
+SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=3600)
+SSO_TIMEOUT = env.float("SSO_TIMEOUT", default=10.0)
 IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
 IMAP_PROCESSED_FOLDER = env("IMAP_PROCESSED_FOLDER", default="Processed")
 CELERY_BEAT_SCHEDULE = {

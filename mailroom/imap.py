@@ -10,8 +10,9 @@ Message-ID (a duplicate, no second ticket). ``TemporaryFailure`` (nothing was wr
 for the next run too. What goes wrong with the box itself (a wrong password, an unreachable
 host, a certificate not trusted) is recorded on the mailbox for its admins, never raised.
 
-Passwords are kept encrypted (Fernet) under a key derived from ``MAILBOX_ENCRYPTION_KEY``
-(see ``_fernet``), or read from an environment variable the mailbox names.
+Passwords are kept encrypted (Fernet, ``core.crypto``) under keys derived from
+``MAILBOX_ENCRYPTION_KEY`` (HKDF, info "helpdesk mailbox passwords"), or read from an
+environment variable the mailbox names.
 """
 
 from __future__ import annotations
@@ -27,14 +28,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from django.conf import settings
 from django.db import DatabaseError, connection
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.crypto import InvalidToken, decrypt_text, encrypt_text
 from tickets.models import Mailbox
 
 from .delivery import TemporaryFailure, receive
@@ -56,28 +55,12 @@ class MailboxError(Exception):
 # ------------------------------------------------------------------------------ passwords
 
 
-def _fernet() -> MultiFernet:
-    """Fernet keys from ``MAILBOX_ENCRYPTION_KEY`` (default: ``SECRET_KEY``).
-
-    The setting may hold several secrets, comma-separated: the first encrypts, each decrypts
-    (rotation). Each secret becomes a key by HKDF-SHA256 (no salt, info "helpdesk mailbox
-    passwords", 32 bytes), urlsafe-base64-encoded as Fernet wants it."""
-    secrets = [s.strip() for s in settings.MAILBOX_ENCRYPTION_KEY.split(",") if s.strip()]
-    keys = []
-    for secret in secrets:
-        derived = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=_HKDF_INFO).derive(
-            secret.encode()
-        )
-        keys.append(Fernet(base64.urlsafe_b64encode(derived)))
-    return MultiFernet(keys)
-
-
 def encrypt_password(password: str) -> str:
-    return _fernet().encrypt(password.encode()).decode()
+    return encrypt_text(password, secrets=settings.MAILBOX_ENCRYPTION_KEY, info=_HKDF_INFO)
 
 
 def decrypt_password(token: str) -> str:
-    return _fernet().decrypt(token.encode()).decode()
+    return decrypt_text(token, secrets=settings.MAILBOX_ENCRYPTION_KEY, info=_HKDF_INFO)
 
 
 def password_of(mailbox: Mailbox) -> str:

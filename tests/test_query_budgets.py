@@ -35,7 +35,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from accounts.models import JoiningRule, Membership, Organization, Role
+from accounts.models import IdentityProvider, JoiningRule, Membership, Organization, Role
 from accounts.services import (
     add_joining_rule,
     add_member,
@@ -148,6 +148,7 @@ BUDGETS = [
     Budget(P + "notifications/", "alice", "/t/acme/notifications/", 3, 3),
     # the support addresses with their queues, one query
     Budget(P + "settings/mailboxes/", "ada", "/t/acme/settings/mailboxes/", 5, 5),
+    Budget(P + "identity-providers/", "ada", "/t/acme/identity-providers/", 5, 5),
     # the page of failed mail with its addresses and tickets, one query (no count)
     Budget(P + "settings/inbound-mail/", "ada", "/t/acme/settings/inbound-mail/", 5, 5),
     # Pages of one object's rows.
@@ -227,6 +228,7 @@ BUDGETS = [
     Budget(A + "notifications/", "alice", "/api/v1/t/acme/notifications/" + S, 3, 3),
     # the page and its count
     Budget(A + "mailboxes/", "ada", "/api/v1/t/acme/mailboxes/" + S, 3, 3),
+    Budget(A + "identity-providers/", "ada", "/api/v1/t/acme/identity-providers/" + S, 3, 3),
     # the page with its addresses and tickets, and its count
     Budget(A + "inbound-messages/", "ada", "/api/v1/t/acme/inbound-messages/" + S, 3, 3),
     # the ticket with its tags, the page and its count
@@ -266,6 +268,10 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "settings/inbound-mail/<id:pk>/retry/": "an action (POST), not a list",
     P + "settings/inbound-mail/<id:pk>/discard/": "an action (POST), not a list",
     A + "mailboxes/<id:pk>/": "one object",
+    A + "identity-providers/<id:pk>/": "one object",
+    P + "identity-providers/<id:provider_id>/delete/": "an action (POST), not a list",
+    P + "sso/<id:provider_id>/start/": "a redirect to the identity provider",
+    "accounts/sso/callback/": "the identity provider's answer, then a redirect",
     A + "inbound-messages/<id:pk>/": "one object",
     A + "inbound-messages/<id:pk>/retry/": "an action (POST), not a list",
     A + "inbound-messages/<id:pk>/discard/": "an action (POST), not a list",
@@ -464,6 +470,9 @@ def fill(acme, cast, found, n=FULL):
         )
         queue = make_queue(acme, f"Queue {i}", alice.user, olga.user, agent.user)
         mailbox = Mailbox.objects.create(tenant=acme, address=f"help{i}@acme.test", queue=queue)
+        IdentityProvider.objects.create(
+            tenant=acme, name=f"ID {i}", issuer=f"https://id{i}.acme.test", client_id=f"c{i}"
+        )
         for requester, where in ((member.user, queue), (bob.user, found["queue"])):
             made = make_ticket(acme, requester, where, subject=f"Refund {i}")
             set_tags(ticket=made, names=[f"t{i}", "refund"], by=alice.user)

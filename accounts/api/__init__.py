@@ -11,6 +11,7 @@ from .audit import _day as _day
 from .base import OrganizationField, RoleKeyField, SignUpThrottle
 from .base import _bad_input as _bad_input
 from .base import _refuse as _refuse
+from .identity_providers import IdentityProviderSerializer, IdentityProviderViewSet
 from .invitations import (
     AcceptInput,
     AcceptInvitationView,
@@ -31,6 +32,8 @@ from .registration import _open_door as _open_door
 from .roles import RoleSerializer, RoleViewSet
 
 __all__ = [
+    "IdentityProviderSerializer",
+    "IdentityProviderViewSet",
     "AcceptInput",
     "AcceptInvitationView",
     "AcceptOutput",

@@ -21,6 +21,7 @@ from ..services import (
     delete_joining_rule,
     joining_outcome,
     reject_registration,
+    split_groups,
 )
 from .base import OrganizationField, RoleKeyField, _bad_input, _refuse
 
@@ -43,6 +44,7 @@ class JoiningRuleSerializer(serializers.ModelSerializer):
             "pattern",
             "role",
             "organization",
+            "group",
             "requires_approval",
             "position",
             "effect",
@@ -96,7 +98,15 @@ class JoiningRuleViewSet(
         delete_joining_rule(rule=instance, by=self.request.user)
 
     @extend_schema(
-        parameters=[OpenApiParameter("email", str, required=True)],
+        parameters=[
+            OpenApiParameter("email", str, required=True),
+            OpenApiParameter(
+                "groups",
+                str,
+                required=False,
+                description="An identity provider's groups, comma-separated",
+            ),
+        ],
         responses={200: JoiningTestOutput},
     )
     @action(detail=False, methods=["get"])
@@ -105,7 +115,8 @@ class JoiningRuleViewSet(
         email = (request.query_params.get("email") or "").strip()
         if "@" not in email:
             raise ValidationError({"email": [_("Enter an e-mail address to test.")]})
-        outcome = joining_outcome(tenant=self.tenant, email=email)
+        groups = split_groups(request.query_params.get("groups"))
+        outcome = joining_outcome(tenant=self.tenant, email=email, groups=groups)
         return Response(
             {
                 "outcome": outcome.outcome,

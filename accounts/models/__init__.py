@@ -1,5 +1,5 @@
-"""Tenants, people, roles, memberships, joining (rules, invitations, sign-ups), the audit log
-and API tokens: data and reads.
+"""Tenants, people, roles, memberships, joining (rules, invitations, sign-ups), the audit log,
+API tokens and identity providers: data and reads.
 
 One module per concern; every name is re-exported here, so ``from accounts.models import X``
 works wherever X lives (and Django finds every model under the ``accounts`` app, the
@@ -20,6 +20,7 @@ from .joining import (
 )
 from .memberships import AccessRequest, AccessRequestQuerySet, Membership, MembershipQuerySet
 from .roles import Role
+from .sso import IdentityProvider, IdentityProviderQuerySet, SsoIdentity
 from .tenants import Organization, Tenant
 from .tokens import ApiToken, ApiTokenQuerySet
 from .users import User, UserManager, normal_address
@@ -35,6 +36,8 @@ __all__ = [
     "AuditEntryQuerySet",
     "DataRequest",
     "DataRequestQuerySet",
+    "IdentityProvider",
+    "IdentityProviderQuerySet",
     "Invitation",
     "InvitationQuerySet",
     "JoiningRule",
@@ -45,6 +48,7 @@ __all__ = [
     "Role",
     "SignUp",
     "SignUpQuerySet",
+    "SsoIdentity",
     "Tenant",
     "User",
     "UserManager",

@@ -51,6 +51,14 @@ class JoiningRule(TenantOwned):
         related_name="+",
         verbose_name=_("organization"),
     )
+    # Only people whose identity provider puts this group in its "groups" claim (single
+    # sign-on); empty: no condition.
+    group = models.CharField(
+        _("group"),
+        max_length=120,
+        blank=True,
+        help_text=_("Only for people signing in with a provider that names this group."),
+    )
     requires_approval = models.BooleanField(_("an admin must approve"), default=False)
     position = models.PositiveIntegerField(_("position"), default=0)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -74,16 +82,27 @@ class JoiningRule(TenantOwned):
 
     def __str__(self):
         if self.kind == self.Kind.OPEN:
-            return str(_("Anyone → %(role)s") % {"role": self.role})
-        return str(_("@%(domain)s → %(role)s") % {"domain": self.pattern, "role": self.role.name})
+            text = str(_("Anyone → %(role)s") % {"role": self.role})
+        else:
+            text = str(
+                _("@%(domain)s → %(role)s") % {"domain": self.pattern, "role": self.role.name}
+            )
+        if self.group:
+            text = str(_("group %(group)s, %(rule)s") % {"group": self.group, "rule": text})
+        return text
 
-    def matches(self, email: str) -> bool:
+    def matches(self, email: str, groups=()) -> bool:
+        """``groups``: the provider's groups claim at a single sign-on (none otherwise)."""
+        if self.group and self.group not in groups:
+            return False
         if self.kind == self.Kind.OPEN:
             return True
         return self._covers_domain(email.rsplit("@", 1)[-1])
 
     def covers(self, other: JoiningRule) -> bool:
         """Whether every address ``other`` matches is matched by this rule too."""
+        if self.group and self.group != other.group:
+            return False
         if self.kind == self.Kind.OPEN:
             return True
         return other.kind == self.Kind.DOMAIN and self._covers_domain(other.pattern)

@@ -38,6 +38,9 @@ class Tenant(models.Model):
             "they use this helpdesk, and their API tokens must be issued with a code."
         ),
     )
+    # Kept by accounts.services.sso: some identity provider of the tenant is required for
+    # staff. On the row so that the tenant door knows it from the query it makes anyway.
+    staff_sign_in_with_sso = models.BooleanField(default=False, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -36,6 +36,7 @@ from .joining import (
     register_sign_up_waiting_listener,
     reject_registration,
     send_registration_decision,
+    split_groups,
     tell_approvers_of_waiting_sign_up,
     unreachable_rules,
 )
@@ -46,6 +47,14 @@ from .memberships import (
     set_capacity,
 )
 from .roles import change_role_template, check_role_change, create_role, delete_role
+from .sso import (
+    SsoRefused,
+    add_identity_provider,
+    change_identity_provider,
+    check_issuer,
+    delete_identity_provider,
+    sign_in_through_provider,
+)
 from .tenants import (
     TENANT_SETTINGS,
     add_member,
@@ -66,6 +75,12 @@ __all__ = [
     "today_in",
     "reset_two_factor",
     "send_two_factor_reset_mail",
+    "SsoRefused",
+    "add_identity_provider",
+    "change_identity_provider",
+    "check_issuer",
+    "delete_identity_provider",
+    "sign_in_through_provider",
     "INVITATION_DAYS",
     "JoinOutcome",
     "NotPermitted",
@@ -108,6 +123,7 @@ __all__ = [
     "send_invitation",
     "send_registration_decision",
     "tell_approvers_of_waiting_sign_up",
+    "split_groups",
     "touch_last_seen",
     "unreachable_rules",
     "update_tenant_settings",

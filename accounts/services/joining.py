@@ -48,11 +48,12 @@ class JoinOutcome:
         return self.rule.role if self.rule else None
 
 
-def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
+def joining_outcome(*, tenant: Tenant, email: str, groups=()) -> JoinOutcome:
     """What happens when ``email`` joins, once its owner has proved it. The one decision that
-    the dry run (page and API) shows and the sign-up makes: an address that is not valid or
-    comes from a throw-away provider is refused, an open invitation is the way in for its
-    address, else the first matching rule decides."""
+    the dry run (page and API) shows and the sign-up and single sign-on make: an address that
+    is not valid or comes from a throw-away provider is refused, an open invitation is the way
+    in for its address, else the first matching rule decides. ``groups``: the identity
+    provider's groups claim at a single sign-on (a rule with a group needs it there)."""
     email = normal_address(email)
     try:
         validate_email(email)
@@ -74,7 +75,7 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
             % {"tenant": tenant.name},
         )
     rules = list(JoiningRule.objects.for_tenant(tenant).in_order())
-    denied = _denied_by(rules, email)
+    denied = _denied_by(rules, email, groups)
     if denied is not None:
         return JoinOutcome(
             "refused",
@@ -83,7 +84,7 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
             % {"rule": denied.position},
         )
     for rule in rules:
-        if not rule.denies and rule.matches(email):
+        if not rule.denies and rule.matches(email, groups):
             if rule.requires_approval:
                 return JoinOutcome(
                     "pending",
@@ -107,9 +108,14 @@ def joining_outcome(*, tenant: Tenant, email: str) -> JoinOutcome:
     return JoinOutcome("refused", None, reason % {"tenant": tenant.name})
 
 
-def _denied_by(rules: list[JoiningRule], email: str) -> JoiningRule | None:
+def _denied_by(rules: list[JoiningRule], email: str, groups=()) -> JoiningRule | None:
     """The first deny rule that matches: deny rules come before every allow rule."""
-    return next((rule for rule in rules if rule.denies and rule.matches(email)), None)
+    return next((rule for rule in rules if rule.denies and rule.matches(email, groups)), None)
+
+
+def split_groups(text: str | None) -> tuple[str, ...]:
+    """Groups typed for the dry run ("support-leads, agents"), as a groups claim holds them."""
+    return tuple(g.strip() for g in (text or "").split(",") if g.strip())[:50]
 
 
 def accepts_sign_ups(tenant: Tenant) -> bool:
@@ -261,6 +267,7 @@ def _rule_state(rule: JoiningRule) -> dict:
         "pattern": rule.pattern,
         "role": rule.role.key,
         "organization": rule.organization.name if rule.organization else None,
+        "group": rule.group,
         "requires_approval": rule.requires_approval,
         "position": rule.position,
         "effect": rule.effect,
@@ -276,6 +283,8 @@ def _clean_rule(fields: dict) -> dict:
             raise ValidationError({"pattern": [_("Enter a domain such as acme.com.")]})
     else:
         pattern = ""
+    if "group" in fields:
+        fields = {**fields, "group": (fields["group"] or "").strip()}
     return {**fields, "pattern": pattern}
 
 
