@@ -1,5 +1,5 @@
 """Queues and their grants, tickets, their conversation, ratings, tags, saved filters,
-notification templates, mailboxes and mail: data and reads.
+notification templates, mailboxes and mail, service levels: data and reads.
 
 One module per concern; every name is re-exported here, so ``from tickets.models import X``
 works wherever X lives (and Django finds every model under the ``tickets`` app)."""
@@ -27,6 +27,15 @@ from .queues import (
 )
 from .ratings import Rating
 from .saved_filters import SavedFilter, SavedFilterQuerySet
+from .service_levels import (
+    TARGETS,
+    Calendar,
+    CalendarQuerySet,
+    Holiday,
+    SlaPolicy,
+    SlaPolicyQuerySet,
+    TicketServiceLevels,
+)
 from .tags import Tag
 from .tickets import (
     PRIORITY_LABELS,
@@ -38,6 +47,13 @@ from .tickets import (
 )
 
 __all__ = [
+    "TARGETS",
+    "Calendar",
+    "CalendarQuerySet",
+    "Holiday",
+    "SlaPolicy",
+    "SlaPolicyQuerySet",
+    "TicketServiceLevels",
     "GRANTS_VERSION",
     "PRIORITY_LABELS",
     "STATUS_LABELS",

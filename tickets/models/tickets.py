@@ -16,6 +16,7 @@ from accounts.models import Membership, Organization, User
 from accounts.tenancy import TenantOwned, TenantQuerySet
 
 from .queues import Queue, granted_queue_ids, sees_every_ticket
+from .service_levels import TicketServiceLevels
 from .tags import Tag
 
 
@@ -124,7 +125,7 @@ class TicketQuerySet(TenantQuerySet):
         )
 
 
-class Ticket(TenantOwned):
+class Ticket(TenantOwned, TicketServiceLevels):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         OPEN = "open", _("Open")
