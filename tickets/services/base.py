@@ -12,6 +12,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
+from .service_levels import recompute_service_levels
 
 
 class InvalidTransition(Exception):  # noqa: N818
@@ -89,8 +90,9 @@ def _writes_for_helpdesk(*, ticket: Ticket, author: User) -> bool:
     )
 
 
-def _move(ticket: Ticket, to: str, *, by: User | None, at) -> Ticket:
-    """Apply a legal move to a locked ticket and record it: the event metrics count from."""
+def _move(ticket: Ticket, to: str, *, by: User | None, at, recompute: bool = True) -> Ticket:
+    """Apply a legal move to a locked ticket and record it: the event metrics count from.
+    Its due times move with it (``recompute=False``: the caller recomputes them itself)."""
     old = ticket.status
     ticket.status = to
     fields = ["status"]
@@ -102,6 +104,8 @@ def _move(ticket: Ticket, to: str, *, by: User | None, at) -> Ticket:
         fields.append("reopened_count")
     _touch(ticket, at, *fields)
     event = _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at)
+    if recompute:
+        recompute_service_levels(ticket=ticket, at=at)
     if to == Ticket.Status.SOLVED:
         _notify_on_commit(event)
     return ticket

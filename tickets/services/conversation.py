@@ -21,6 +21,7 @@ from .base import (
     _touch,
     _writes_for_helpdesk,
 )
+from .service_levels import recompute_service_levels
 
 
 @transaction.atomic
@@ -63,5 +64,6 @@ def add_comment(
     if is_public or "@" in body:
         _notify_on_commit(event)
     if is_public and not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY:
-        _move(ticket, Ticket.Status.OPEN, by=author, at=at)
+        _move(ticket, Ticket.Status.OPEN, by=author, at=at, recompute=False)
+    recompute_service_levels(ticket=ticket, at=at, reply_by_staff=by_staff if is_public else None)
     return comment

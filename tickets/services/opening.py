@@ -16,6 +16,7 @@ from .base import (
     _event,
     _notify_on_commit,
 )
+from .service_levels import recompute_service_levels
 
 
 def _next_number(tenant: Tenant) -> int:
@@ -85,6 +86,7 @@ def open_ticket(
                 ticket.number = _next_number(tenant)
                 ticket.save(force_insert=True)
                 created = _event(ticket, by or requester, TicketEvent.Kind.CREATED, at=at)
+                recompute_service_levels(ticket=ticket, at=at)
                 _notify_on_commit(created)  # the requester's receipt, the agents' new request
                 return ticket
         except IntegrityError:

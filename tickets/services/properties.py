@@ -22,6 +22,7 @@ from .base import (
     _touch,
 )
 from .lifecycle import change_status
+from .service_levels import recompute_service_levels
 
 
 @transaction.atomic
@@ -52,6 +53,7 @@ def change_priority(*, ticket: Ticket, to: str, by: User | None, at=None) -> Tic
     old, ticket.priority = ticket.priority, to
     _touch(ticket, at, "priority")
     _event(ticket, by, TicketEvent.Kind.PRIORITY, old, to, at=at)
+    recompute_service_levels(ticket=ticket, at=at)
     return ticket
 
 
@@ -66,6 +68,7 @@ def move_to_queue(*, ticket: Ticket, queue: Queue | None, by: User | None, at=No
     ticket.queue = queue
     _touch(ticket, at, "queue")
     _event(ticket, by, TicketEvent.Kind.QUEUE, old, queue.name if queue else "", at=at)
+    recompute_service_levels(ticket=ticket, at=at)
     return ticket
 
 
