@@ -28,6 +28,7 @@ ACTIONS = {
     "publish_announcements": _("publish announcements"),
     "manage_onboarding": _("set onboarding checklists"),
     "answer_ideas": _("answer ideas and set their status"),
+    "manage_service_levels": _("set business hours and service-level targets"),
     # What being staff stands for, each asked of decide() where it matters.
     "use_workspace": _("work in the agents' workspace"),
     "work_tickets": _("be assigned tickets and work queues"),

@@ -21,6 +21,8 @@ SUBJECTS = {
     "onboarding": _("Onboarding"),
     "announcement": _("Announcements"),
     "idea": _("Ideas"),
+    "calendar": _("Business hours"),
+    "sla_policy": _("Service levels"),
 }
 
 ACTIONS = {
@@ -60,12 +62,30 @@ ACTIONS = {
     "onboarding.changed": _("onboarding checklist changed"),
     "announcement.published": _("announcement published"),
     "idea.answered": _("idea answered"),
+    "calendar.created": _("business hours added"),
+    "calendar.changed": _("business hours changed"),
+    "calendar.deleted": _("business hours deleted"),
+    "calendar.holidays_loaded": _("holidays loaded"),
+    "sla_policy.created": _("service-level policy added"),
+    "sla_policy.changed": _("service-level policy changed"),
+    "sla_policy.deleted": _("service-level policy deleted"),
 }
 
 
 # The keys of an entry's before/after, as the page names them (the API keeps the keys).
 FIELDS = {
     "action": _("action"),
+    "added": _("added"),
+    "calendar": _("calendar"),
+    "conditions": _("conditions"),
+    "country": _("country"),
+    "first_response_minutes": _("first response (minutes)"),
+    "holidays": _("holidays"),
+    "hours": _("hours"),
+    "next_response_minutes": _("next response (minutes)"),
+    "pause_when_pending": _("pause while pending"),
+    "resolution_minutes": _("resolution (minutes)"),
+    "year": _("year"),
     "agents_work_all_queues": _("agents work every queue"),
     "answer": _("answer"),
     "articles": _("articles"),

@@ -28,6 +28,7 @@ from .queues import (
 from .ratings import Rating
 from .saved_filters import SavedFilter, SavedFilterQuerySet
 from .service_levels import (
+    BREACH_COLUMNS,
     TARGETS,
     Calendar,
     CalendarQuerySet,
@@ -35,6 +36,7 @@ from .service_levels import (
     SlaPolicy,
     SlaPolicyQuerySet,
     TicketServiceLevels,
+    breached_targets,
 )
 from .tags import Tag
 from .tickets import (
@@ -47,6 +49,7 @@ from .tickets import (
 )
 
 __all__ = [
+    "BREACH_COLUMNS",
     "TARGETS",
     "Calendar",
     "CalendarQuerySet",
@@ -76,6 +79,7 @@ __all__ = [
     "TicketMail",
     "TicketQuerySet",
     "attachment_path",
+    "breached_targets",
     "granted_queue_ids",
     "priority_label",
     "sees_every_ticket",

@@ -19,6 +19,21 @@ from core.business_time import weekly_spans
 TARGETS = ("first_response", "next_response", "resolution")
 
 
+# The columns breached_targets reads (a list reads them as values).
+BREACH_COLUMNS = tuple(f"{target}_{part}" for target in TARGETS for part in ("due_at", "met"))
+
+
+def breached_targets(values, now) -> list[str]:
+    """The targets missed, from a ticket's fields (a mapping of BREACH_COLUMNS): decided as
+    breached, or not decided and owed past the due time."""
+    missed = []
+    for target in TARGETS:
+        met, due = values[f"{target}_met"], values[f"{target}_due_at"]
+        if met is False or (met is None and due is not None and due < now):
+            missed.append(target)
+    return missed
+
+
 class CalendarQuerySet(TenantQuerySet):
     def with_holidays(self):
         return self.prefetch_related(
@@ -145,14 +160,7 @@ class TicketServiceLevels(models.Model):
         abstract = True
 
     def sla_breached_at(self, now) -> list[str]:
-        """The targets missed: breached when met, or still owed past their due time."""
-        missed = []
-        for target in TARGETS:
-            met = getattr(self, f"{target}_met")
-            due = getattr(self, f"{target}_due_at")
-            if met is False or (met is None and due is not None and due < now):
-                missed.append(target)
-        return missed
+        return breached_targets(self.__dict__, now)
 
     @property
     def sla_breached(self) -> list[str]:
