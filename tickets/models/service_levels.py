@@ -155,6 +155,11 @@ class TicketServiceLevels(models.Model):
     resolution_met = models.BooleanField(null=True, blank=True)
     sla_awaiting_since = models.DateTimeField(null=True, blank=True)
     sla_paused_since = models.DateTimeField(null=True, blank=True)
+    # Creation to the first response and to the first solve in the policy's business time
+    # (pending time left out where it pauses), counted once when each happens: the metrics
+    # sum them instead of walking calendars over every ticket of a rebuild.
+    first_response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
+    resolution_business_seconds = models.PositiveIntegerField(null=True, blank=True)
 
     class Meta:
         abstract = True

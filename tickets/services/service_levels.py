@@ -39,6 +39,8 @@ SLA_FIELDS = [
     "resolution_met",
     "sla_awaiting_since",
     "sla_paused_since",
+    "first_response_business_seconds",
+    "resolution_business_seconds",
 ]
 
 
@@ -237,7 +239,22 @@ def plan_service_levels(
         else:
             plan[f"{target}_due_at"] = due_with_pauses(terms, start, minutes, pauses)
     _decide(plan, ticket, terms, at, reply_by_staff)
+    _measure(plan, ticket, terms, pauses)
     return plan
+
+
+def _measure(plan: dict, ticket: Ticket, terms, pauses) -> None:
+    """The business time to the first response and to the first solve, once each is known
+    (the metrics' durations): counted on the policy's calendar, less the pauses."""
+    if terms is None:
+        return
+    for target, done in (
+        ("first_response", ticket.first_response_at),
+        ("resolution", ticket.solved_at),
+    ):
+        field = f"{target}_business_seconds"
+        if plan[field] is None and done is not None:
+            plan[field] = terms.clock_seconds(ticket.created_at, done, pauses)
 
 
 def _decide(plan: dict, ticket: Ticket, terms, at: datetime, reply_by_staff) -> None:
