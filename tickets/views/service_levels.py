@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from accounts.models import Organization, Role
@@ -147,7 +148,11 @@ def calendar_holidays(request, slug, pk):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, _("%(count)s holidays added.") % {"count": added})
+            messages.success(
+                request,
+                ngettext("%(count)s holiday added.", "%(count)s holidays added.", added)
+                % {"count": added},
+            )
             return redirect("tickets:calendar_edit", slug=slug, pk=calendar.pk)
     return render(
         request,
