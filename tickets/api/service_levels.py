@@ -133,6 +133,12 @@ class ConditionsSerializer(serializers.Serializer):
         help_text="The requester's role keys.",
     )
 
+    def to_internal_value(self, data):
+        unknown = sorted(set(data) - set(self.fields)) if isinstance(data, dict) else []
+        if unknown:
+            raise ValidationError(_("Unknown conditions: %(keys)s") % {"keys": ", ".join(unknown)})
+        return super().to_internal_value(data)
+
 
 def _minutes_field():
     return serializers.IntegerField(

@@ -222,7 +222,8 @@ def plan_service_levels(
     if reply_by_staff is False and ticket.first_response_at and not now["sla_awaiting_since"]:
         plan["sla_awaiting_since"] = at  # the customer wrote again: an answer is owed
     pausing = terms is not None and terms.pause_when_pending
-    pauses = pending_spans(ticket) if pausing else []
+    # A new ticket was never pending (nothing moves back to new): no events to read.
+    pauses = pending_spans(ticket) if pausing and ticket.status != Ticket.Status.NEW else []
     paused = ticket.status == Ticket.Status.PENDING and pausing
     plan["sla_paused_since"] = pauses[-1][0] if paused and pauses else None
     starts = {

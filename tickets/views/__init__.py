@@ -17,6 +17,14 @@ from .history import _history_summary as _history_summary
 from .history import organization_history, person_history
 from .rating import _rate as _rate
 from .rating import rate, rate_by_link
+from .service_levels import (
+    calendar_delete,
+    calendar_edit,
+    calendar_holidays,
+    policy_delete,
+    policy_edit,
+    service_levels,
+)
 from .ticket import _add_to_conversation as _add_to_conversation
 from .ticket import _changes_since as _changes_since
 from .ticket import _conflict as _conflict
@@ -29,6 +37,12 @@ from .ticket import _version as _version
 from .ticket import attachment, ticket_page, ticket_presence
 
 __all__ = [
+    "calendar_delete",
+    "calendar_edit",
+    "calendar_holidays",
+    "policy_delete",
+    "policy_edit",
+    "service_levels",
     "attachment",
     "bulk",
     "delete_workspace_filter",
