@@ -109,14 +109,14 @@ BUDGETS = [
     Budget(P + "workspace/", "alice", "/t/acme/workspace/" + S, 5, 8),
     # the queues; +1 with rows: their grants prefetched
     Budget(P + "queues/", "ada", "/t/acme/queues/", 6, 7),
-    # the metrics state and the rollups of each figure and slice (queue, agent, channel): none
-    # per row
-    Budget(P + "metrics/", "ada", "/t/acme/metrics/", 17, 17),
+    # the metrics state and the rollups of each figure and slice (queue, agent, channel, SLA
+    # policy): none per row
+    Budget(P + "metrics/", "ada", "/t/acme/metrics/", 19, 19),
     # agents, their rollups, ratings and tickets, each once
     Budget(P + "metrics/people/", "ada", "/t/acme/metrics/people/", 14, 14),
     Budget(P + "metrics/subscriptions/", "ada", "/t/acme/metrics/subscriptions/", 5, 5),
     # the dashboard's figures, without the page's chrome
-    Budget(P + "metrics/export.csv", "ada", "/t/acme/metrics/export.csv", 15, 15),
+    Budget(P + "metrics/export.csv", "ada", "/t/acme/metrics/export.csv", 17, 17),
     # +1 with rows: the categories of the listed guides
     Budget(P + "kb/", "alice", "/t/acme/kb/", 4, 5),
     Budget(P + "kb/suggest/", "bob", "/t/acme/kb/suggest/?q=refund", 3, 3),

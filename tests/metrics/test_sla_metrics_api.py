@@ -110,5 +110,8 @@ def test_the_csv_carries_the_service_levels_and_the_policy_slice(client, ada, co
     headline = {row[1]: row[2] for row in rows if row and row[0] == "headline"}
     assert headline["first_response_sla_met"] == "0.6667"
     assert headline["resolution_business_seconds_mean"] == "26400"
-    assert ["Urgent"] == [row[0] for row in rows if row and row[0] == "Urgent"]
-    assert any(row and row[0] == "policy" for row in rows)
+    header = next(i for i, row in enumerate(rows) if row and row[0] == "policy")
+    policies = {row[0]: row for row in rows[header + 1 :]}
+    assert set(policies) == {"Standard", "Urgent", "No SLA policy"}
+    missed = rows[header].index("resolution_sla_breached")
+    assert policies["Urgent"][missed] == "1"
