@@ -234,3 +234,31 @@ def test_holidays_added_to_the_calendar_move_the_due_times(
         update_calendar(calendar=calendar, by=None, holidays=["2026-12-08"])
     ticket.refresh_from_db()
     assert ticket.resolution_due_at == utc(2026, 12, 9, 10, 0)
+
+
+def test_recomputing_costs_no_query_while_nothing_moves(
+    acme, bob, billing, django_assert_num_queries
+):
+    from tickets.services import recompute_service_levels
+
+    policy(acme, always_open(acme), pause_when_pending=False)
+    ticket = make_ticket(acme, bob.user, billing, at=MONDAY_10)
+    ticket = Ticket.objects.get(pk=ticket.pk)  # as a service holds it: the policy not loaded
+    recompute_service_levels(ticket=ticket, at=MONDAY_10)  # the policies are cached now
+    with django_assert_num_queries(0):
+        recompute_service_levels(ticket=ticket, at=MONDAY_10 + timedelta(minutes=1))
+
+
+def test_a_calendar_that_never_reaches_the_target_gives_no_due_time(acme, bob, billing):
+    from tickets.services import create_calendar
+
+    rare = create_calendar(
+        tenant=acme,
+        by=None,
+        name="A minute a week",
+        hours=[{"weekday": 0, "start": "00:00", "end": "00:01"}],
+    )
+    policy(acme, rare, first_response_minutes=None, resolution_minutes=366 * 24 * 60)
+    ticket = make_ticket(acme, bob.user, billing, at=MONDAY_10)  # no error
+    assert ticket.sla_policy_id is not None
+    assert ticket.resolution_due_at is None

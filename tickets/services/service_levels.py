@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from accounts.models import Membership, Tenant
 from core import versions
-from core.business_time import add_business_minutes, business_seconds_between
+from core.business_time import NoBusinessTime, add_business_minutes, business_seconds_between
 
 from ..models import SlaPolicy, Ticket, TicketEvent
 
@@ -64,8 +64,15 @@ class PolicyTerms:
     def minutes_for(self, target: str) -> int | None:
         return getattr(self, f"{target}_minutes")
 
-    def add(self, start: datetime, seconds: float) -> datetime:
-        return add_business_minutes(start, seconds / 60, self.hours, self.holidays, self.time_zone)
+    def add(self, start: datetime, seconds: float) -> datetime | None:
+        """The instant ``seconds`` of business time after ``start``; None if the calendar
+        never gets there (e.g. every working day a holiday): no due time to promise."""
+        try:
+            return add_business_minutes(
+                start, seconds / 60, self.hours, self.holidays, self.time_zone
+            )
+        except NoBusinessTime:
+            return None
 
     def between(self, a: datetime, b: datetime) -> int:
         return business_seconds_between(a, b, self.hours, self.holidays, self.time_zone)
@@ -215,8 +222,7 @@ def plan_service_levels(
 ) -> dict:
     """The service-level fields the ticket should hold now (no write): see the module."""
     at = at or timezone.now()
-    now = {field: getattr(ticket, field) for field in SLA_FIELDS}
-    now["sla_policy"] = ticket.sla_policy_id
+    now = {field: getattr(ticket, _attribute(field)) for field in SLA_FIELDS}
     terms = applicable_policy(ticket)
     plan = dict(now, sla_policy=terms.id if terms else None)
     if reply_by_staff is False and ticket.first_response_at and not now["sla_awaiting_since"]:
@@ -263,7 +269,7 @@ def _decide(plan: dict, ticket: Ticket, terms, at: datetime, reply_by_staff) -> 
     answers what is owed too: the customer waits for nothing more."""
     solved = ticket.status in (Ticket.Status.SOLVED, Ticket.Status.CLOSED)
     if plan["first_response_met"] is None and plan["first_response_due_at"] is not None:
-        done = ticket.first_response_at or (at if solved else None)
+        done = ticket.first_response_at or ((ticket.solved_at or at) if solved else None)
         if done is not None:
             plan["first_response_met"] = _on_time(done, plan["first_response_due_at"])
     if plan["sla_awaiting_since"] and (reply_by_staff is True or solved):
@@ -277,10 +283,15 @@ def _decide(plan: dict, ticket: Ticket, terms, at: datetime, reply_by_staff) -> 
         plan["resolution_met"] = _on_time(ticket.solved_at, due)
 
 
+def _attribute(field: str) -> str:
+    """The ticket's attribute for a field: the policy's id, never the policy (no query)."""
+    return "sla_policy_id" if field == "sla_policy" else field
+
+
 def _apply(ticket: Ticket, plan: dict) -> list[str]:
     changed = []
     for field in SLA_FIELDS:
-        attribute = "sla_policy_id" if field == "sla_policy" else field
+        attribute = _attribute(field)
         if getattr(ticket, attribute) != plan[field]:
             setattr(ticket, attribute, plan[field])
             changed.append(field)
