@@ -165,7 +165,7 @@ class TicketServiceLevels(models.Model):
         abstract = True
 
     def sla_breached_at(self, now) -> list[str]:
-        return breached_targets(self.__dict__, now)
+        return breached_targets({column: getattr(self, column) for column in BREACH_COLUMNS}, now)
 
     @property
     def sla_breached(self) -> list[str]:
