@@ -466,6 +466,80 @@ def _channel(number: int) -> str:
     return "staff"
 
 
+# Service levels: office hours Sunday to Thursday in Jerusalem with two holidays a year, a
+# tight policy for urgent and high tickets, a looser one for normal ones, none for low ones.
+SLA_HOURS = [{"weekday": day, "start": "09:00", "end": "17:00"} for day in (6, 0, 1, 2, 3)]
+SLA_ZONE = "Asia/Jerusalem"
+SLA_POLICIES = [
+    # name, priorities, first response, resolution (business minutes)
+    ("Priority", ["urgent", "high"], 60, 8 * 60),
+    ("Standard", ["normal"], 4 * 60, 3 * 8 * 60),
+]
+SLA_COLUMNS = [
+    "sla_policy", "first_response_due_at", "resolution_due_at", "first_response_met",
+    "resolution_met", "first_response_business_seconds", "resolution_business_seconds",
+]  # fmt: skip
+
+
+def _service_levels(tenant, end: datetime):
+    """The tenant's calendar and policies, and a function giving a ticket's service-level
+    columns (SLA_COLUMNS) as ``tickets.services.service_levels`` would have set them (the
+    generated policies do not pause, so no pending spans are read). From the priority, not
+    the random stream: the rest of a history stays what the same seed made before."""
+    from datetime import date
+
+    from core.business_time import add_business_minutes, business_seconds_between, weekly_spans
+    from tickets.models import Calendar, Holiday, SlaPolicy
+
+    calendar = Calendar.objects.create(
+        tenant=tenant, name="Office hours", time_zone=SLA_ZONE, hours=SLA_HOURS
+    )
+    years = range(end.year - 3, end.year + 2)
+    Holiday.objects.bulk_create(
+        [Holiday(calendar=calendar, date=date(y, m, d)) for y in years for m, d in ((4, 13),)]
+        + [Holiday(calendar=calendar, date=date(y, 10, 2)) for y in years]
+    )
+    hours, holidays = weekly_spans(SLA_HOURS), frozenset(calendar.holiday_dates())
+    by_priority = {}
+    for position, (name, priorities, first, resolution) in enumerate(SLA_POLICIES):
+        policy = SlaPolicy.objects.create(
+            tenant=tenant,
+            name=name,
+            position=position,
+            calendar=calendar,
+            conditions={"priority": priorities},
+            first_response_minutes=first,
+            resolution_minutes=resolution,
+            pause_when_pending=False,
+        )
+        by_priority.update(dict.fromkeys(priorities, (policy.pk, first, resolution)))
+
+    def columns(t: dict) -> list:
+        terms = by_priority.get(t["priority"])
+        if terms is None:
+            return [None] * len(SLA_COLUMNS)
+        policy_id, first, resolution = terms
+        created, answered, solved = t["created_at"], t.get("first_response_at"), t.get("solved_at")
+        first_due = add_business_minutes(created, first, hours, holidays, SLA_ZONE)
+        resolution_due = add_business_minutes(created, resolution, hours, holidays, SLA_ZONE)
+        done = answered or solved  # a solve answers the first response too
+        return [
+            policy_id,
+            first_due,
+            resolution_due,
+            None if done is None else done <= first_due,
+            None if solved is None else solved <= resolution_due,
+            None
+            if answered is None
+            else business_seconds_between(created, answered, hours, holidays, SLA_ZONE),
+            None
+            if solved is None
+            else business_seconds_between(created, solved, hours, holidays, SLA_ZONE),
+        ]
+
+    return columns
+
+
 def _ticket_times(rng: random.Random, n: int, end: datetime) -> list[datetime]:
     """n creation times over two years: growing volume, quieter weekends, office hours."""
     start = end - SPAN
@@ -640,6 +714,9 @@ def generate(
         )
         summary.queues = len(queues)
         summary.articles = _articles(tenant, by_local, rng)
+        # Newer models carry service levels; older ones (measured before and after) not.
+        has_sla = any(f.name == "sla_policy" for f in Ticket._meta.concrete_fields)
+        sla_of = _service_levels(tenant, end) if has_sla else None
     queue_weights = [1.0 / (i + 1) ** 0.7 for i in range(len(queues))]
     # A few customers write a lot, most write a little (Zipf-like).
     customer_weights = [1.0 / (i + 1) ** 0.8 for i in range(len(customers))]
@@ -671,7 +748,7 @@ def generate(
             "id", "tenant", "number", "subject", "description", "status", "priority", "queue",
             "requester", "organization", "assignee", "created_at", "updated_at",
             "first_response_at", "solved_at", "reopened_count",
-        ] + (["channel"] if has_channel else []),
+        ] + (["channel"] if has_channel else []) + (SLA_COLUMNS if sla_of else []),
     )  # fmt: skip
     comment_rows = CopyTable(
         Comment, ["id", "tenant", "ticket", "author", "body", "is_public", "created_at"]
@@ -713,6 +790,7 @@ def generate(
                 t.get("assignee_id"), created_at, t.get("updated_at", life.at),
                 t.get("first_response_at"), t.get("solved_at"), t.get("reopened_count", 0),
                 *([_channel(number)] if has_channel else []),
+                *(sla_of(t) if sla_of else []),
             )  # fmt: skip
             first_comment = next_comment_id
             for author, body, public, at in life.comments:

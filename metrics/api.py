@@ -63,7 +63,13 @@ class PeriodInput(serializers.Serializer):
 
 class BreakdownInput(PeriodInput):
     by = serializers.ChoiceField(
-        choices=[Dimension.QUEUE, Dimension.AGENT, Dimension.ORGANIZATION, Dimension.CHANNEL],
+        choices=[
+            Dimension.QUEUE,
+            Dimension.AGENT,
+            Dimension.ORGANIZATION,
+            Dimension.CHANNEL,
+            Dimension.POLICY,
+        ],
         default=Dimension.QUEUE,
     )
 
@@ -81,6 +87,12 @@ class FiguresSerializer(serializers.Serializer):
     backlog = serializers.IntegerField()
     ratings_count = serializers.IntegerField()
     csat = serializers.FloatField(allow_null=True)
+    first_response_sla_met = serializers.FloatField(allow_null=True)
+    resolution_sla_met = serializers.FloatField(allow_null=True)
+    first_response_sla_breached = serializers.IntegerField()
+    resolution_sla_breached = serializers.IntegerField()
+    first_response_business_seconds_mean = serializers.FloatField(allow_null=True)
+    resolution_business_seconds_mean = serializers.FloatField(allow_null=True)
 
 
 class SummarySerializer(FiguresSerializer):
@@ -105,6 +117,9 @@ class PointSerializer(serializers.Serializer):
     backlog = serializers.IntegerField()
     ratings_count = serializers.IntegerField()
     csat = serializers.FloatField(allow_null=True)
+    first_response_sla_met = serializers.FloatField(allow_null=True)
+    resolution_sla_met = serializers.FloatField(allow_null=True)
+    resolution_business_seconds_mean = serializers.FloatField(allow_null=True)
 
 
 class TimeseriesSerializer(serializers.Serializer):
@@ -119,7 +134,7 @@ class TimeseriesSerializer(serializers.Serializer):
     }
 )
 class SliceIdField(serializers.Field):
-    """A queue's, agent's or organization's id, or a channel's key ("email")."""
+    """A queue's, agent's, organization's or SLA policy's id, or a channel's key ("email")."""
 
     def to_representation(self, value):
         return value

@@ -122,4 +122,73 @@ FIGURES = [
         True,
     ),
 ]
+
+# Service levels: the targets of the ticket's SLA policy, in its calendar's business time.
+FIGURES += [
+    Figure(
+        "first_response_sla_met",
+        _("First response target met"),
+        "rate",
+        _(
+            "Of the tickets created in the period whose SLA policy sets a first response "
+            "target and that have had their first response (or were solved without one), the "
+            "share answered by the due time. Empty when none had such a target."
+        ),
+        True,
+    ),
+    Figure(
+        "resolution_sla_met",
+        _("Resolution target met"),
+        "rate",
+        _(
+            "Of the tickets created in the period whose SLA policy sets a resolution target "
+            "and that have been solved, the share first solved by the due time. Empty when "
+            "none had such a target."
+        ),
+        True,
+    ),
+    Figure(
+        "first_response_sla_breached",
+        _("First response targets missed"),
+        "count",
+        _(
+            "Of the tickets created in the period, how many had their first response after "
+            "its due time. A ticket still waiting past its due time counts once it is answered."
+        ),
+        False,
+    ),
+    Figure(
+        "resolution_sla_breached",
+        _("Resolution targets missed"),
+        "count",
+        _(
+            "Of the tickets created in the period, how many were first solved after their "
+            "resolution due time. A ticket still open past its due time counts once it is solved."
+        ),
+        False,
+    ),
+    Figure(
+        "first_response_business_seconds_mean",
+        _("First response in business hours (mean)"),
+        "seconds",
+        _(
+            "From creation to the first public staff reply, counted in the business hours of "
+            "the calendar of the ticket's SLA policy (closed hours and holidays left out, and "
+            "time pending where the policy pauses), averaged over the tickets created in the "
+            "period that have a policy and a first response."
+        ),
+        False,
+    ),
+    Figure(
+        "resolution_business_seconds_mean",
+        _("Resolution in business hours (mean)"),
+        "seconds",
+        _(
+            "From creation to the first time the ticket was solved, counted in the same "
+            "business hours, averaged over the tickets created in the period that have a "
+            "policy and have been solved."
+        ),
+        False,
+    ),
+]
 BY_KEY = {figure.key: figure for figure in FIGURES}

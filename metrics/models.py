@@ -19,6 +19,7 @@ class Dimension(models.TextChoices):
     AGENT = "agent", _("Agent")
     ORGANIZATION = "organization", _("Organization")
     CHANNEL = "channel", _("Channel")
+    POLICY = "policy", _("SLA policy")
 
 
 # A channel's number in a rollup's ``ref`` (refs are numbers; 0 stays "none"). Appended to,
@@ -36,7 +37,8 @@ class DailyRollupQuerySet(TenantQuerySet):
 
 
 class DailyRollup(TenantOwned):
-    """One day of one slice of a tenant (the whole helpdesk, a queue, an agent, an organization).
+    """One day of one slice of a tenant (the whole helpdesk, a queue, an agent, an organization,
+    a channel, an SLA policy).
 
     Cohort figures (created .. resolution_seconds) are about the tickets *created* that day
     (the published definition of metrics/summary/); ``solved_on_day``, ``reopened``,
@@ -46,8 +48,8 @@ class DailyRollup(TenantOwned):
     """
 
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
-    # The queue, assignee or organization id, or the channel's number (facts.CHANNEL_REF); 0
-    # for the whole helpdesk or for "none".
+    # The queue, assignee, organization or SLA policy id, or the channel's number
+    # (CHANNEL_REF); 0 for the whole helpdesk or for "none".
     ref = models.BigIntegerField(default=0)
     day = models.DateField()  # in the tenant's time zone
     created = models.PositiveIntegerField(default=0)
@@ -64,6 +66,16 @@ class DailyRollup(TenantOwned):
     backlog = models.IntegerField(default=0)
     ratings = models.PositiveIntegerField(default=0)
     ratings_positive = models.PositiveIntegerField(default=0)
+    # Service levels of the tickets created that day: targets decided (met or breached, once
+    # achieved) and met, and the business-time durations their policy's calendar counted.
+    first_response_sla_decided = models.PositiveIntegerField(default=0)
+    first_response_sla_met = models.PositiveIntegerField(default=0)
+    resolution_sla_decided = models.PositiveIntegerField(default=0)
+    resolution_sla_met = models.PositiveIntegerField(default=0)
+    first_response_business_count = models.PositiveIntegerField(default=0)
+    first_response_business_seconds_sum = models.BigIntegerField(default=0)
+    resolution_business_count = models.PositiveIntegerField(default=0)
+    resolution_business_seconds_sum = models.BigIntegerField(default=0)
 
     objects = DailyRollupQuerySet.as_manager()
 

@@ -21,6 +21,14 @@ SUMMED = [
     "reopened",
     "ratings",
     "ratings_positive",
+    "first_response_sla_decided",
+    "first_response_sla_met",
+    "resolution_sla_decided",
+    "resolution_sla_met",
+    "first_response_business_count",
+    "first_response_business_seconds_sum",
+    "resolution_business_count",
+    "resolution_business_seconds_sum",
 ]
 
 
@@ -64,7 +72,21 @@ def figures_of(totals: dict, durations: list[float], backlog: int | None) -> dic
         "backlog": backlog,
         "ratings_count": totals["ratings"],
         "csat": _ratio(totals["ratings_positive"], totals["ratings"]),
+        **_service_levels(totals),
     }
+
+
+def _service_levels(totals: dict) -> dict:
+    """Service-level figures: targets met among those decided, breaches, business times."""
+    figures = {}
+    for target in ("first_response", "resolution"):
+        decided, met = totals[f"{target}_sla_decided"], totals[f"{target}_sla_met"]
+        figures[f"{target}_sla_met"] = _ratio(met, decided)
+        figures[f"{target}_sla_breached"] = decided - met
+        figures[f"{target}_business_seconds_mean"] = _ratio(
+            totals[f"{target}_business_seconds_sum"], totals[f"{target}_business_count"]
+        )
+    return figures
 
 
 def _slice(tenant: Tenant, dimension: str, ref: int):
@@ -103,7 +125,8 @@ def change(current, previous):
 def timeseries(
     tenant: Tenant, start: date, end: date, dimension: str = Dimension.TENANT, ref: int = 0
 ) -> list[dict]:
-    """One point per day: created, solved that day, response rate, resolution, CSAT, backlog."""
+    """One point per day: created, solved that day, response rate, resolution, CSAT, backlog,
+    targets met and resolution in business time."""
     rows = {row.day: row for row in _slice(tenant, dimension, ref).between(start, end)}
     backlog = _backlog_at(tenant, dimension, ref, start - timedelta(days=1))
     points = []
@@ -128,6 +151,19 @@ def timeseries(
                 "backlog": backlog,
                 "ratings_count": row.ratings if row else 0,
                 "csat": _ratio(row.ratings_positive, row.ratings) if row else None,
+                "first_response_sla_met": (
+                    _ratio(row.first_response_sla_met, row.first_response_sla_decided)
+                    if row
+                    else None
+                ),
+                "resolution_sla_met": (
+                    _ratio(row.resolution_sla_met, row.resolution_sla_decided) if row else None
+                ),
+                "resolution_business_seconds_mean": (
+                    _ratio(row.resolution_business_seconds_sum, row.resolution_business_count)
+                    if row
+                    else None
+                ),
             }
         )
         day += timedelta(days=1)
@@ -135,7 +171,8 @@ def timeseries(
 
 
 def breakdown(tenant: Tenant, start: date, end: date, dimension: str) -> dict[int, dict]:
-    """Figures per queue, agent, organization or channel (by id; 0 = none) over the period."""
+    """Figures per queue, agent, organization, channel or SLA policy (by id; 0 = none) over
+    the period."""
     rows = (
         DailyRollup.objects.for_tenant(tenant)
         .of(dimension)
@@ -176,11 +213,11 @@ def freshness(tenant: Tenant) -> MetricsState | None:
 
 
 def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
-    """Display names of queue, agent, organization or channel ids (0: none)."""
+    """Display names of queue, agent, organization, channel or policy ids (0: none)."""
     from django.utils.translation import gettext as _
 
     from accounts.models import Membership, Organization
-    from tickets.models import Queue, Ticket
+    from tickets.models import Queue, SlaPolicy, Ticket
 
     refs = [r for r in refs if r]
     if dimension == Dimension.QUEUE:
@@ -198,6 +235,11 @@ def slice_names(tenant: Tenant, dimension: str, refs) -> dict[int, str]:
         labels = dict(Ticket.Channel.choices)
         names = {n: str(labels[channel]) for channel, n in CHANNEL_REF.items()}
         none = _("Unknown channel")
+    elif dimension == Dimension.POLICY:
+        names = dict(
+            SlaPolicy.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name")
+        )
+        none = _("No SLA policy")
     else:
         names = dict(
             Organization.objects.for_tenant(tenant).filter(pk__in=refs).values_list("pk", "name")

@@ -69,6 +69,7 @@ def _dashboard_figures(tenant, start, end, before) -> dict:
             "by_queue": named_breakdown(tenant, start, end, Dimension.QUEUE),
             "by_agent": named_breakdown(tenant, start, end, Dimension.AGENT),
             "by_channel": named_breakdown(tenant, start, end, Dimension.CHANNEL),
+            "by_policy": named_breakdown(tenant, start, end, Dimension.POLICY),
         }
 
     state = freshness(tenant)
@@ -122,15 +123,23 @@ def dashboard_context(request) -> dict:
                     else None
                 ),
                 "csat": p["csat"],
+                "first_response_sla_met": p["first_response_sla_met"],
+                "resolution_sla_met": p["resolution_sla_met"],
+                "resolution_business_hours": _hours(p["resolution_business_seconds_mean"]),
             }
             for p in series
         ],
         "by_queue": figures["by_queue"],
         "by_agent": figures["by_agent"],
         "by_channel": figures["by_channel"],
+        "by_policy": figures["by_policy"],
         "state": figures["state"],
         "query": request.GET.urlencode(),
     }
+
+
+def _hours(seconds):
+    return round(seconds / 3600, 2) if seconds is not None else None
 
 
 @member_required("view_metrics")
@@ -140,7 +149,8 @@ def dashboard(request, slug):
 
 @member_required("view_metrics")
 def export(request, slug):
-    """The dashboard's figures as CSV: headline, one row per day, then per queue and agent."""
+    """The dashboard's figures as CSV: headline, one row per day, then per queue, agent,
+    channel and SLA policy."""
     context = dashboard_context(request)
     start, end = context["period_start"], context["period_end"]
     response, writer = csv_download(f"metrics-{request.tenant.slug}-{start}-{end}.csv")
@@ -160,6 +170,9 @@ def export(request, slug):
         "backlog",
         "ratings_count",
         "csat",
+        "first_response_sla_met",
+        "resolution_sla_met",
+        "resolution_business_seconds_mean",
     ]
     writer.writerow(["day", *day_fields])
     for point in context["series"]:
@@ -169,6 +182,7 @@ def export(request, slug):
         ("queue", context["by_queue"]),
         ("agent", context["by_agent"]),
         ("channel", context["by_channel"]),
+        ("policy", context["by_policy"]),
     ]:
         writer.writerow([])
         writer.writerow([dimension, *breakdown_fields])

@@ -34,6 +34,19 @@ from .days import day_start, tenant_zone
 OPEN = [Ticket.Status.NEW, Ticket.Status.OPEN, Ticket.Status.PENDING]
 DONE = [Ticket.Status.SOLVED, Ticket.Status.CLOSED]
 
+# Service-level counters of a rollup row, each the sum of the fact column beside it.
+SLA_INTO = {
+    "fr_decided": "first_response_sla_decided",
+    "fr_met": "first_response_sla_met",
+    "res_decided": "resolution_sla_decided",
+    "res_met": "resolution_sla_met",
+    "fr_bn": "first_response_business_count",
+    "fr_bs": "first_response_business_seconds_sum",
+    "res_bn": "resolution_business_count",
+    "res_bs": "resolution_business_seconds_sum",
+}
+SLA_COUNTERS = list(SLA_INTO.values())
+
 COUNTERS = [
     "created",
     "responded",
@@ -45,11 +58,12 @@ COUNTERS = [
     "open_delta",
     "ratings",
     "ratings_positive",
+    *SLA_COUNTERS,
 ]
 
 # The columns of a fact, in order (the SQL reads them by name): the day and slice ids, then
 # the numbers summed into a rollup row; ``fr`` and ``res`` are durations.
-SLICES = ["q", "a", "o", "c"]
+SLICES = ["q", "a", "o", "c", "p"]
 NUMBERS = [
     "created",
     "responded",
@@ -61,6 +75,7 @@ NUMBERS = [
     "open_delta",
     "ratings",
     "positive",
+    *SLA_INTO,
 ]
 # The fact column each slice is grouped by (the whole helpdesk: none).
 SLICE_COLUMN = {
@@ -69,6 +84,7 @@ SLICE_COLUMN = {
     Dimension.AGENT: "a",
     Dimension.ORGANIZATION: "o",
     Dimension.CHANNEL: "c",
+    Dimension.POLICY: "p",
 }
 
 
@@ -127,12 +143,26 @@ def _fact(queryset: QuerySet, ticket: str = "", **numbers) -> QuerySet:
         "a": numbers.pop("a", F(f"{ticket}assignee_id")),
         "o": F(f"{ticket}organization_id"),
         "c": _channel_ref(ticket),
+        "p": F(f"{ticket}sla_policy_id"),
     }
     values = {
         name: numbers.get(name, no_duration if name in ("fr", "res") else Value(0))
         for name in NUMBERS
     }
     return queryset.annotate(**slices, **values).values("d", *SLICES, *NUMBERS)
+
+
+def _service_levels() -> dict:
+    """A created ticket's service-level numbers: each target counts once decided (met or
+    breached when achieved), and each business duration once its policy counted it."""
+    numbers = {}
+    for short, target in (("fr", "first_response"), ("res", "resolution")):
+        numbers[f"{short}_decided"] = _flag(Q(**{f"{target}_met__isnull": False}))
+        numbers[f"{short}_met"] = _flag(Q(**{f"{target}_met": True}))
+        business = f"{target}_business_seconds"
+        numbers[f"{short}_bn"] = _flag(Q(**{f"{business}__isnull": False}))
+        numbers[f"{short}_bs"] = Coalesce(business, Value(0), output_field=IntegerField())
+    return numbers
 
 
 def created_tickets(tenant: Tenant, ranges) -> QuerySet:
@@ -159,6 +189,7 @@ def fact_sets(tenant: Tenant, ranges) -> list[QuerySet]:
             solved=_flag(Q(solved_at__isnull=False)),
             res=_duration("solved_at", "created_at"),
             open_delta=Value(1),
+            **_service_levels(),
         ),
         # A ticket solved for the first time.
         _fact(_on_days(tickets, "solved_at", tenant, ranges), solved_on_day=Value(1)),
@@ -192,7 +223,13 @@ def solved_durations(tenant: Tenant, ranges) -> QuerySet:
     return (
         created_tickets(tenant, ranges)
         .filter(solved_at__isnull=False)
-        .annotate(q=F("queue_id"), a=F("assignee_id"), o=F("organization_id"), c=_channel_ref())
+        .annotate(
+            q=F("queue_id"),
+            a=F("assignee_id"),
+            o=F("organization_id"),
+            c=_channel_ref(),
+            p=F("sla_policy_id"),
+        )
         .annotate(res=_duration("solved_at", "created_at"))
         .values("d", *SLICES, "res")
     )

@@ -1,7 +1,7 @@
 """PostgreSQL: the rollups computed and written by the database.
 
 The same figures as ``compute_days()``, from the same facts (``facts.py``, compiled to SQL),
-without a round trip through Python: one pass over the facts of the days, grouped five ways
+without a round trip through Python: one pass over the facts of the days, grouped six ways
 at once (GROUPING SETS) into a temporary table, then only the rows that differ from the
 stored ones are written. A million tickets make some 550 000 rollup rows (1 000
 organizations x 730 days); building them as objects took minutes, and rewriting unchanged
@@ -19,7 +19,7 @@ from django.db.models import QuerySet
 from accounts.models import Tenant
 
 from ..models import DailyRollup
-from .facts import COUNTERS, days_of, fact_sets, solved_durations
+from .facts import COUNTERS, SLA_INTO, days_of, fact_sets, solved_durations
 
 # Every stored column of a rollup row but its key.
 _FIGURES = [*COUNTERS, "resolution_seconds", "backlog"]
@@ -27,10 +27,11 @@ _FIGURES = [*COUNTERS, "resolution_seconds", "backlog"]
 _SLICE_KEYS = """
     CASE WHEN GROUPING(q) = 0 THEN 'queue' WHEN GROUPING(a) = 0 THEN 'agent'
          WHEN GROUPING(o) = 0 THEN 'organization' WHEN GROUPING(c) = 0 THEN 'channel'
-         ELSE 'tenant' END AS dimension,
-    COALESCE(q, a, o, c, 0) AS ref, d AS day
+         WHEN GROUPING(p) = 0 THEN 'policy' ELSE 'tenant' END AS dimension,
+    COALESCE(q, a, o, c, p, 0) AS ref, d AS day
 """
-_BY_SLICE = "GROUP BY GROUPING SETS ((d), (d, q), (d, a), (d, o), (d, c))"
+_BY_SLICE = "GROUP BY GROUPING SETS ((d), (d, q), (d, a), (d, o), (d, c), (d, p))"
+_SLA_SUMS = ", ".join(f"SUM({column}) AS {field}" for column, field in SLA_INTO.items())
 
 # Counters hash-aggregate; the sorted durations need a sort per group, so they are grouped
 # apart over the solved tickets only (one epoch per ticket, not one per slice).
@@ -42,12 +43,13 @@ counters AS (
         COALESCE(EXTRACT(EPOCH FROM SUM(fr)), 0) AS first_response_seconds_sum,
         SUM(solved) AS solved, COALESCE(EXTRACT(EPOCH FROM SUM(res)), 0) AS resolution_seconds_sum,
         SUM(solved_on_day) AS solved_on_day, SUM(reopened) AS reopened,
-        SUM(open_delta) AS open_delta, SUM(ratings) AS ratings, SUM(positive) AS ratings_positive
+        SUM(open_delta) AS open_delta, SUM(ratings) AS ratings, SUM(positive) AS ratings_positive,
+        {_SLA_SUMS}
     FROM facts {_BY_SLICE}
 ),
 durations AS (
     SELECT {_SLICE_KEYS}, to_jsonb(array_agg(e ORDER BY e)) AS resolution_seconds
-    FROM (SELECT d, q, a, o, c, EXTRACT(EPOCH FROM res) AS e FROM ({{solved}}) s) solved
+    FROM (SELECT d, q, a, o, c, p, EXTRACT(EPOCH FROM res) AS e FROM ({{solved}}) s) solved
     {_BY_SLICE}
 )
 SELECT c.*, COALESCE(s.resolution_seconds, '[]') AS resolution_seconds, {{backlog}} AS backlog

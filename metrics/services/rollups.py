@@ -12,7 +12,15 @@ from django.db.models import Q, Sum
 from accounts.models import Tenant
 
 from ..models import DailyRollup
-from .facts import COUNTERS, NUMBERS, SLICE_COLUMN, fact_sets, seconds, solved_durations
+from .facts import (
+    COUNTERS,
+    NUMBERS,
+    SLA_INTO,
+    SLICE_COLUMN,
+    fact_sets,
+    seconds,
+    solved_durations,
+)
 
 # Where each summed fact column goes in a rollup row (durations as seconds).
 INTO = {
@@ -26,6 +34,7 @@ INTO = {
     "open_delta": "open_delta",
     "ratings": "ratings",
     "positive": "ratings_positive",
+    **SLA_INTO,
 }
 
 

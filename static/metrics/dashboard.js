@@ -60,9 +60,23 @@
         datasets: [
           { label: labels.median + " (" + labels.hours + ")", data: points.map((p) => p.resolution_hours), borderColor: "#8a4fb3", spanGaps: true },
           { label: labels.mean + " (" + labels.hours + ")", data: points.map((p) => p.resolution_mean_hours), borderColor: "#c27c0e", borderDash: [4, 4], spanGaps: true },
+          { label: labels.businessMean + " (" + labels.hours + ")", data: points.map((p) => p.resolution_business_hours), borderColor: "#2f6fb3", borderDash: [2, 2], spanGaps: true },
         ],
       },
       options: options(),
+    });
+    const slaScale = options();
+    slaScale.scales.y.max = 100;
+    chart("chart-sla", {
+      type: "line",
+      data: {
+        labels: days,
+        datasets: [
+          { label: labels.firstResponseMet + " (%)", data: points.map((p) => percent(p.first_response_sla_met)), borderColor: "#2f6fb3", spanGaps: true },
+          { label: labels.resolutionMet + " (%)", data: points.map((p) => percent(p.resolution_sla_met)), borderColor: "#8a4fb3", borderDash: [4, 4], spanGaps: true },
+        ],
+      },
+      options: slaScale,
     });
     const csatScale = options();
     csatScale.scales.y.max = 100;

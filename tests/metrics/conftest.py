@@ -14,6 +14,8 @@ import pytest
 
 from tickets.services import add_comment, assign_ticket, change_status, open_ticket, rate_ticket
 
+from .sla import sla_history, way  # noqa: F401 (fixtures of the service-level stories)
+
 MARCH_2 = date(2026, 3, 2)
 MARCH_4 = date(2026, 3, 4)
 

@@ -73,9 +73,18 @@ def test_the_sql_rebuild_writes_what_compute_days_defines(generated):
         "agent",
         "organization",
         "channel",
+        "policy",
     }
     # The generated history has tickets of every channel, each a slice of its own.
     assert {ref for dimension, ref, _day in rows if dimension == "channel"} == {1, 2, 3, 4}
+    # Two SLA policies and the low-priority tickets that have none, with targets met and missed.
+    assert len({ref for dimension, ref, _day in rows if dimension == "policy"}) == 3
+    tenant_rows = [r for (dimension, _r, _d), r in rows.items() if dimension == "tenant"]
+    for target in ("first_response", "resolution"):
+        met = sum(r[f"{target}_sla_met"] for r in tenant_rows)
+        decided = sum(r[f"{target}_sla_decided"] for r in tenant_rows)
+        assert 0 < met < decided
+        assert sum(r[f"{target}_business_seconds_sum"] for r in tenant_rows) > 0
     assert sum(r["resolution_seconds"] != [] for r in rows.values()) > 50
     assert any(r["reopened"] for r in rows.values()) and any(r["ratings"] for r in rows.values())
     assert_same(rows, defined(generated))
