@@ -74,7 +74,7 @@ def test_articles_saved_before_the_migration_are_found_too(bob, hebrew_articles)
         search_document=SearchVector("title", config="english")
     )
     assert not Article.objects.visible_to(bob).search("סיסמה").exists()
-    migration = importlib.import_module("knowledge.migrations.0005_hebrew_search_document")
+    migration = importlib.import_module("knowledge.migrations.0006_hebrew_search_document")
     with connection.schema_editor() as editor:
         migration.refresh(None, editor)
     assert list(Article.objects.visible_to(bob).search("סיסמה")) == [article]
