@@ -221,6 +221,9 @@ SSO_DISCOVERY_CACHE_SECONDS = env.int("SSO_DISCOVERY_CACHE_SECONDS", default=360
 SSO_TIMEOUT = env.float("SSO_TIMEOUT", default=10.0)
 IMAP_TIMEOUT = env.float("IMAP_TIMEOUT", default=30.0)
 IMAP_PROCESSED_FOLDER = env("IMAP_PROCESSED_FOLDER", default="Processed")
+# Off: IMAP servers on loopback, private, link-local and other internal addresses are refused
+# (a tenant admin must not reach the operator's own network); on for a server of one's own.
+IMAP_ALLOW_PRIVATE_HOSTS = env.bool("IMAP_ALLOW_PRIVATE_HOSTS", default=False)
 CELERY_BEAT_SCHEDULE = {
     # Side effects the broker refused at commit (Redis down) are handed over once it is back;
     # a relay run that waited longer than its period is dropped, the next one does its work.

@@ -1,9 +1,9 @@
 from django.contrib import admin
-from django.http import JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import include, path
-from django.utils.translation import gettext as _
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.renderers import JSONRenderer
 
 import core.converters  # noqa: F401 (registers <id:...> before any pattern is read)
 
@@ -13,6 +13,7 @@ import people.urls
 from accounts.api_memberships import MyMembershipsView
 from accounts.api_tokens import ApiTokenDetailView, ApiTokenListView, ObtainTokenView
 from accounts.views import tenant_home
+from accounts.viewsets import no_such_helpdesk
 from helpdesk.docs import ApiDocsView
 from helpdesk.errors import server_error
 from helpdesk.health import healthz, readyz
@@ -59,9 +60,11 @@ urlpatterns = [
 
 def not_found(request, exception):
     """The 404 page, without the helpdesk of the URL: an outsider must not learn its name.
-    Under /api/ a URL that matches no route answers JSON, as the API's own 404s do."""
+    Under /api/ a URL that matches no route (a malformed id, a number past any key) answers
+    the very bytes of an unknown slug's 404, so no path tells a helpdesk's routes apart."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"detail": _("Not found.")}, status=404)
+        body = JSONRenderer().render({"detail": no_such_helpdesk().detail})
+        return HttpResponse(body, status=404, content_type="application/json")
     # Context processors (accounts.context_processors.tenancy) read these, after the view's
     # context under Jinja2, so the page forgets them on the request itself.
     request.tenant = request.membership = None

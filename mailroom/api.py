@@ -28,6 +28,7 @@ from tickets.models import Mailbox, Queue
 from .delivery import TemporaryFailure, discard_message, retry_message
 from .mailboxes import (
     ImapSettings,
+    address_refusal,
     create_mailbox,
     delete_mailbox,
     host_refusal,
@@ -71,6 +72,11 @@ class MailboxSerializer(serializers.ModelSerializer):
         model = Mailbox
         fields = ["id", "address", "queue", "imap"]
         read_only_fields = ["id"]
+
+    def validate_address(self, value):
+        if refusal := address_refusal(value):
+            raise ValidationError(refusal)
+        return value
 
     def validate_queue(self, value):
         queue = Queue.objects.for_tenant(self.context["tenant"]).filter(pk=value).first()

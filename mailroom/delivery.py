@@ -211,9 +211,9 @@ def _handle(
             "Too many messages from %(address)s: at most %(limit)s an hour are taken in."
         ) % {"address": mail.from_address, "limit": settings.MAILROOM_MAILS_PER_HOUR}
         return _refuse(mail, tenant, mailbox, reason, record)
-    ticket, signed = _thread(tenant, tag, mail)
+    ticket, tag_owner = _thread(tenant, tag, mail)
     if ticket is not None and ticket.status != Ticket.Status.CLOSED:
-        return _reply(mail, mailbox, ticket, signed, record)
+        return _reply(mail, mailbox, ticket, tag_owner, record)
     return _open(mail, mailbox, record, follows=ticket)
 
 
@@ -239,24 +239,25 @@ def _over_the_limit(address: str) -> bool:
     return recent >= settings.MAILROOM_MAILS_PER_HOUR
 
 
-def _thread(tenant: Tenant, tag: str, mail: ParsedMail) -> tuple[Ticket | None, bool]:
-    """The ticket this mail answers, and whether it was named by its signed reply tag."""
+def _thread(tenant: Tenant, tag: str, mail: ParsedMail) -> tuple[Ticket | None, int | None]:
+    """The ticket this mail answers, and the user its signed reply tag was issued to (None:
+    no tag naming anyone; threading by Message-ID never names anyone)."""
     if tag:
-        ticket = ticket_for_tag(tenant, tag)
-        if ticket is not None:
-            return ticket, True
+        tagged = ticket_for_tag(tenant, tag)
+        if tagged is not None:
+            return tagged.ticket, tagged.user_id
     ids = [*mail.in_reply_to, *reversed(mail.references)]
-    return ticket_for_message_ids(tenant, ids), False
+    return ticket_for_message_ids(tenant, ids), None
 
 
 def _reply(
     mail: ParsedMail,
     mailbox: Mailbox,
     ticket: Ticket,
-    signed: bool,
+    tag_owner: int | None,
     record: InboundMessage | None,
 ) -> Receipt:
-    sender = senders.may_reply(ticket=ticket, address=mail.from_address, signed=signed)
+    sender = senders.may_reply(ticket=ticket, address=mail.from_address, tag_owner=tag_owner)
     if sender.refusal:
         return _refuse(mail, mailbox.tenant, mailbox, sender.refusal, record)
     uploads, refused = _uploads(mail)

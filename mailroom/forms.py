@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tickets.models import Mailbox, Queue
 
-from .mailboxes import ImapSettings, host_refusal
+from .mailboxes import ImapSettings, address_refusal, host_refusal
 
 ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -74,6 +74,12 @@ class MailboxForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.mailbox = mailbox
         self.fields["queue"].queryset = Queue.objects.for_tenant(tenant)
+
+    def clean_address(self):
+        address = self.cleaned_data["address"]
+        if refusal := address_refusal(address):
+            raise forms.ValidationError(refusal)
+        return address
 
     def clean_imap_host(self):
         host = self.cleaned_data["imap_host"].strip()

@@ -37,6 +37,7 @@ from core.crypto import InvalidToken, decrypt_text, encrypt_text
 from tickets.models import Mailbox
 
 from .delivery import TemporaryFailure, receive
+from .hosts import InternalHost, connect
 
 logger = logging.getLogger(__name__)
 
@@ -154,10 +155,15 @@ def signed_in(mailbox: Mailbox, password: str | None = None) -> Iterator[imaplib
     host, port = mailbox.imap_host, mailbox.imap_port or (993 if mailbox.imap_tls else 143)
     timeout = settings.IMAP_TIMEOUT
     try:
-        if mailbox.imap_tls:
-            client = imaplib.IMAP4_SSL(host, port, ssl_context=_tls_context(), timeout=timeout)
-        else:
-            client = imaplib.IMAP4(host, port, timeout=timeout)
+        client = connect(
+            host,
+            port,
+            tls=mailbox.imap_tls,
+            ssl_context=_tls_context() if mailbox.imap_tls else None,
+            timeout=timeout,
+        )
+    except InternalHost as refusal:
+        raise MailboxError(str(refusal)) from refusal
     except ssl.SSLCertVerificationError as error:
         raise MailboxError(
             _("The certificate of %(host)s could not be verified: %(reason)s")

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
 from accounts.models import Tenant, User
 from accounts.services import record_audit
 from tickets.models import Mailbox, Queue
 
+from .hosts import internal_host_refusal
 from .imap import encrypt_password
 
 
@@ -41,6 +43,14 @@ def host_refusal(host: str) -> str | None:
     """Why ``host`` cannot be an IMAP server's name, or None."""
     if not HOST.match(host.strip()):
         return _("Give the server's name or address (letters, digits, dots and dashes).")
+    return internal_host_refusal(host.strip())
+
+
+def address_refusal(address: str) -> str | None:
+    """Why ``address`` cannot be a support address, or None: plus-addressing is the
+    helpdesk's own (reply tags), so ``help+x@`` would reach into the mail of ``help@``."""
+    if "+" in address:  # a domain holds none: the "+" is in the local part
+        return _("A support address may not contain “+”: the helpdesk uses it for replies.")
     return None
 
 
@@ -58,7 +68,13 @@ def _normal(address: str) -> str:
 def _check(*, tenant: Tenant, address: str, queue: Queue, mailbox: Mailbox | None) -> None:
     if queue.tenant_id != tenant.pk:
         raise ValidationError({"queue": _("Choose a queue of this helpdesk.")}, code="queue")
-    taken = Mailbox.objects.filter(address=address)  # across helpdesks: the address routes
+    if refusal := address_refusal(address):
+        raise ValidationError({"address": refusal}, code="plus")
+    # Across helpdesks, by base form: the address routes, plus-addressed forms included.
+    local, _at, domain = address.rpartition("@")
+    taken = Mailbox.objects.filter(
+        Q(address=address) | Q(address__startswith=f"{local}+", address__endswith=f"@{domain}")
+    )
     if mailbox is not None:
         taken = taken.exclude(pk=mailbox.pk)
     if taken.exists():

@@ -9,8 +9,9 @@ A From header is easy to forge, so mail never gives power:
   by mail: the mail is refused and the sender is asked to sign up on the portal, where the
   address is proved before the rule decides. An invitation-only helpdesk refuses, saying so;
 - a reply joins a ticket's conversation only from the requester's side of that ticket; staff
-  answer by mail only from their verified address, to the ticket's signed reply address
-  (the tag only the mail sent to them carried), and still only as far as ``decide`` allows.
+  answer by mail only from their verified address, to the reply address signed for them
+  (the tag only the mail sent to them carried: the requester's tag, or threading by
+  Message-ID, never lets a staff From post), and still only as far as ``decide`` allows.
 """
 
 from __future__ import annotations
@@ -90,9 +91,9 @@ def may_open(*, tenant: Tenant, address: str, name: str) -> Sender:
     return Sender(user, member, is_new=is_new or not user.email_verified)
 
 
-def may_reply(*, ticket: Ticket, address: str, signed: bool) -> Sender:
-    """May this address add a public reply to ``ticket`` by mail? ``signed``: the mail went
-    to the ticket's own signed reply address."""
+def may_reply(*, ticket: Ticket, address: str, tag_owner: int | None) -> Sender:
+    """May this address add a public reply to ``ticket`` by mail? ``tag_owner``: the user
+    whose signed reply address the mail went to (None: no such address)."""
     user, member = member_of(ticket.tenant, address)
     not_theirs = _(
         "Your reply was not added to request #%(number)s: only its requester's side can "
@@ -102,7 +103,7 @@ def may_reply(*, ticket: Ticket, address: str, signed: bool) -> Sender:
         return Sender(user, None, not_theirs)
     if can(member, "work_tickets"):
         # Staff: the forgeable From alone never posts for the helpdesk.
-        if not (signed and user.email_verified):
+        if not (tag_owner == user.pk and user.email_verified):
             return Sender(
                 user,
                 member,

@@ -1,9 +1,9 @@
 """The e-mail of one notification: text and HTML, in the reader's language, threaded.
 
 Headers: a Message-ID kept on the ticket (TicketMail), so a reply finds it; Reply-To the
-ticket's own plus-address when the helpdesk has a support address; In-Reply-To and
-References to the ticket's earlier mails, so mail clients thread; and the marks of an
-automatic mail (Auto-Submitted, X-Auto-Response-Suppress, X-Helpdesk-Loop), so that
+ticket's plus-address signed for this recipient when the helpdesk has a support address;
+In-Reply-To and References to the ticket's earlier mails, so mail clients thread; and the
+marks of an automatic mail (Auto-Submitted, X-Auto-Response-Suppress, X-Helpdesk-Loop), so that
 autoresponders stay quiet and our own mailroom never takes one of ours for a customer's.
 From is DEFAULT_FROM_EMAIL under the helpdesk's name: the sending domain is the one whose
 SPF and DKIM the operator set up; answers go to the Reply-To.
@@ -93,7 +93,8 @@ def compose(
     """The e-mail telling ``recipient`` of ``kind`` about ``ticket``; its Message-ID is kept."""
     language = language_of(recipient)
     mailbox = mailbox_for(ticket)
-    answer_to = reply_address(ticket, mailbox)
+    # The recipient's own tag: only it lets a reply speak for them (mail_threads).
+    answer_to = reply_address(ticket, mailbox, recipient=recipient)
     with translation.override(language):
         values = values_for(ticket=ticket, kind=kind, recipient=recipient, event=event, note=note)
         subject, body = wording(ticket.tenant, kind, language)

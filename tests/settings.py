@@ -41,3 +41,4 @@ CACHES = {
 # Static files come from the app folders (no collectstatic in tests).
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+IMAP_ALLOW_PRIVATE_HOSTS = True  # the tests' dovecot listens on 127.0.0.1

@@ -1,26 +1,34 @@
 """How a ticket's e-mails find their way back to it.
 
 Every mail the helpdesk sends about a ticket has a Message-ID that is kept (``TicketMail``)
-and a Reply-To that names the ticket: the support address plus-addressed with a signed tag,
-``help+<ticket id>.<signature>@acme.example``. A reply finds its ticket by In-Reply-To or
-References against kept ids, or by that tag. A subject tag like ``[#123]`` is never enough:
-numbers are easy to guess, tags and ids are not.
+and a Reply-To that names the ticket and its recipient: the support address plus-addressed
+with a tag signed for (helpdesk, ticket, recipient), ``help+<ticket id>.<user id>.<signature>@``.
+A reply finds its ticket by In-Reply-To or References against kept ids, or by that tag. A
+subject tag like ``[#123]`` is never enough: numbers are easy to guess, tags and ids are not.
+
+Only the tag says who the mail was sent to: the customer holds theirs, so one tag for the
+whole ticket would let anyone who had the customer's mail speak as staff. Message-IDs prove
+nothing of the kind (References in the customer's mail name the agents' ones).
+Tags of before (``<ticket id>.<signature>``, no recipient) still find their ticket, owned by
+nobody: good for the requester's side only.
 """
 
 from __future__ import annotations
 
 import hmac
+from dataclasses import dataclass
 from email.utils import make_msgid
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.crypto import salted_hmac
 
-from accounts.models import Tenant
+from accounts.models import Tenant, User
 
 from .models import Mailbox, Ticket, TicketMail
 
-_SALT = "tickets.mail_threads.reply-address"
+_SALT = "tickets.mail_threads.reply-address"  # per-ticket tags of before
+_RECIPIENT_SALT = "tickets.mail_threads.reply-address.recipient"
 
 
 def split_address(address: str) -> tuple[str, str]:
@@ -40,32 +48,60 @@ def mailbox_for(ticket: Ticket) -> Mailbox | None:
     return mailboxes.first()
 
 
-def _signature(tenant_id: int, ticket_id: int) -> str:
-    return salted_hmac(_SALT, f"{tenant_id}:{ticket_id}").hexdigest()[:20]
+def _signature(tenant_id: int, ticket_id: int, user_id: int | None) -> str:
+    if user_id is None:  # the per-ticket tags of before
+        return salted_hmac(_SALT, f"{tenant_id}:{ticket_id}").hexdigest()[:20]
+    return salted_hmac(_RECIPIENT_SALT, f"{tenant_id}:{ticket_id}:{user_id}").hexdigest()[:20]
 
 
-def reply_tag(ticket: Ticket) -> str:
-    return f"{ticket.pk}.{_signature(ticket.tenant_id, ticket.pk)}"
+def reply_tag(ticket: Ticket, recipient: User) -> str:
+    return f"{ticket.pk}.{recipient.pk}.{_signature(ticket.tenant_id, ticket.pk, recipient.pk)}"
 
 
-def reply_address(ticket: Ticket, mailbox: Mailbox | None = None) -> str | None:
-    """The Reply-To of the ticket's mail, or None where the helpdesk has no support address."""
+def reply_address(
+    ticket: Ticket, mailbox: Mailbox | None = None, *, recipient: User | None = None
+) -> str | None:
+    """The Reply-To of the mail to ``recipient`` (the requester unless named) about the
+    ticket, or None where the helpdesk has no support address."""
     mailbox = mailbox or mailbox_for(ticket)
     if mailbox is None:
         return None
     local, _at, domain = mailbox.address.rpartition("@")
-    return f"{local}+{reply_tag(ticket)}@{domain}"
+    return f"{local}+{reply_tag(ticket, recipient or ticket.requester)}@{domain}"
 
 
-def ticket_for_tag(tenant: Tenant, tag: str) -> Ticket | None:
-    """The ticket a plus-address tag names, if its signature holds and it is this tenant's."""
-    ticket_id, _dot, signature = tag.partition(".")
-    if not ticket_id.isdigit() or len(ticket_id) > 18 or not signature:
+@dataclass(frozen=True)
+class Tagged:
+    """What a signed tag names: the ticket, and the user it was sent to (None: a tag of
+    before, sent to nobody in particular)."""
+
+    ticket: Ticket
+    user_id: int | None
+
+
+def _number(part: str) -> int | None:
+    return int(part) if part.isdigit() and len(part) <= 18 else None
+
+
+def ticket_for_tag(tenant: Tenant, tag: str) -> Tagged | None:
+    """The ticket (and recipient) a plus-address tag names, if its signature holds and the
+    ticket is this tenant's."""
+    parts = tag.split(".")
+    if len(parts) == 3:
+        ticket_id, user_id, signature = _number(parts[0]), _number(parts[1]), parts[2]
+        if user_id is None:
+            return None
+    elif len(parts) == 2:
+        ticket_id, user_id, signature = _number(parts[0]), None, parts[1]
+    else:
         return None
-    expected = _signature(tenant.pk, int(ticket_id))
+    if ticket_id is None or not signature:
+        return None
+    expected = _signature(tenant.pk, ticket_id, user_id)
     if not hmac.compare_digest(expected, signature.lower()):
         return None
-    return Ticket.objects.for_tenant(tenant).filter(pk=int(ticket_id)).first()
+    ticket = Ticket.objects.for_tenant(tenant).filter(pk=ticket_id).first()
+    return Tagged(ticket, user_id) if ticket is not None else None
 
 
 def new_message_id(ticket: Ticket, mailbox: Mailbox | None = None) -> str:

@@ -6,6 +6,7 @@ import email
 from email.policy import default as default_policy
 
 import pytest
+from django.utils.crypto import salted_hmac
 
 from accounts.models import AuditEntry, JoiningRule, Membership, User
 from mailroom.delivery import discard_message, receive, retry_message
@@ -248,6 +249,71 @@ def test_an_agent_answers_by_replying_to_the_notification_to_the_signed_address(
     assert told(Kind.REPLY) == ["bob@acme.test"]
 
 
+def test_a_forged_agent_from_on_the_requester_s_reply_address_never_posts_as_the_agent(
+    charged_twice, alice, bob, mailoutbox, django_capture_on_commit_callbacks
+):
+    """The reported attack: Bob's receipt carries a reply address; anyone mailing it with
+    Alice's name in From must not speak for the helpdesk."""
+    receipt_mail = notification_to(mailoutbox, "bob@acme.test")
+    agent_mail = notification_to(mailoutbox, "alice@acme.test")
+    assert receipt_mail["Reply-To"] != agent_mail["Reply-To"]  # a tag per recipient
+    mailoutbox.clear()
+    raw = mail(
+        sender="Alice Agent <alice@acme.test>",
+        to=receipt_mail["Reply-To"],
+        body="Refunded, case closed.",
+        headers={"In-Reply-To": receipt_mail["Message-ID"]},
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        receipt = receive(raw)
+
+    assert receipt.outcome == Outcome.REFUSED
+    assert "confirmed address" in receipt.reason
+    assert receipt.inbound.outcome == Outcome.REFUSED
+    assert not Comment.objects.filter(ticket=charged_twice).exists()
+    charged_twice.refresh_from_db()
+    assert charged_twice.status == Ticket.Status.NEW
+    assert "bob@acme.test" not in [m.to[0] for m in mailoutbox]
+
+
+def test_an_agent_s_tag_speaks_for_that_agent_only(charged_twice, alice, sam, mailoutbox):
+    alices = notification_to(mailoutbox, "alice@acme.test")["Reply-To"]
+    # Sam works every queue, but the address was issued to Alice.
+    receipt = receive(mail(sender="sam@acme.test", to=alices, body="Me too."))
+    assert receipt.outcome == Outcome.REFUSED
+    assert not Comment.objects.exists()
+
+
+def test_threading_alone_never_posts_as_staff(charged_twice, alice, bob, mailoutbox):
+    """A Message-ID the customer was sent is no proof of being the agent: with In-Reply-To and
+    References naming the agent's own notice, and no tag, Alice's From is refused."""
+    agent_mail = notification_to(mailoutbox, "alice@acme.test")
+    receipt_mail = notification_to(mailoutbox, "bob@acme.test")
+    raw = mail(
+        sender="alice@acme.test",
+        headers={
+            "In-Reply-To": agent_mail["Message-ID"],
+            "References": f"{receipt_mail['Message-ID']} {agent_mail['Message-ID']}",
+        },
+    )
+    assert receive(raw).outcome == Outcome.REFUSED
+    assert not Comment.objects.exists()
+
+
+def test_a_per_ticket_tag_of_before_still_takes_the_requester_s_reply_only(
+    charged_twice, alice, bob
+):
+    """Tags sent before tags named their recipient (``help+<ticket>.<signature>``) keep
+    working for the requester's side, and never for staff."""
+    signature = salted_hmac(
+        "tickets.mail_threads.reply-address", f"{charged_twice.tenant_id}:{charged_twice.pk}"
+    ).hexdigest()[:20]
+    old = f"help+{charged_twice.pk}.{signature}@acme.test"
+    assert receive(mail(sender="alice@acme.test", to=old)).outcome == Outcome.REFUSED
+    assert receive(mail(sender="bob@acme.test", to=old, body="Again")).outcome == Outcome.COMMENT
+    assert Comment.objects.get().author == bob.user
+
+
 def test_an_agent_without_the_signed_address_does_not_post(charged_twice, alice, mailoutbox):
     agent_mail = notification_to(mailoutbox, "alice@acme.test")
     raw = mail(sender="alice@acme.test", headers={"In-Reply-To": agent_mail["Message-ID"]})
@@ -259,13 +325,13 @@ def test_an_agent_without_the_signed_address_does_not_post(charged_twice, alice,
 
 def test_an_agent_whose_address_was_never_proved_does_not_post(charged_twice, alice):
     User.objects.filter(pk=alice.user.pk).update(email_verified_at=None)
-    raw = mail(sender="alice@acme.test", to=reply_address(charged_twice))
+    raw = mail(sender="alice@acme.test", to=reply_address(charged_twice, recipient=alice.user))
     assert receive(raw).outcome == Outcome.REFUSED
     assert not Comment.objects.exists()
 
 
 def test_an_agent_who_does_not_work_the_queue_is_refused_even_with_the_tag(charged_twice, olga):
-    raw = mail(sender="olga@acme.test", to=reply_address(charged_twice))
+    raw = mail(sender="olga@acme.test", to=reply_address(charged_twice, recipient=olga.user))
     assert receive(raw).outcome == Outcome.REFUSED
     assert not Comment.objects.exists()
 
@@ -463,7 +529,8 @@ def test_mail_from_our_own_addresses_is_dropped(settings, help_mailbox, sender):
 
 
 def test_the_signed_tag_counts_in_the_headers_when_to_names_the_bare_mailbox(charged_twice, alice):
-    raw = mail(sender="alice@acme.test", to=reply_address(charged_twice), body="On it.")
+    alices = reply_address(charged_twice, recipient=alice.user)
+    raw = mail(sender="alice@acme.test", to=alices, body="On it.")
     receipt = receive(raw, to="help@acme.test")
     assert (receipt.outcome, receipt.ticket) == (Outcome.COMMENT, charged_twice)
     assert Comment.objects.get().author == alice.user

@@ -328,3 +328,83 @@ def test_a_host_that_could_not_be_dialled_is_refused_before_anything_is_saved(
     assert by_api.status_code == 400 and "host" in by_api.json()["imap"]
     assert by_page.status_code == 400
     assert not Mailbox.objects.exists()
+
+
+# --- Addresses of our own plus-addressing, hosts inside the network ---------------------------
+
+
+def test_a_plus_address_is_refused_and_another_helpdesk_s_base_address_is_taken(
+    api, client, ada, billing, globex, globex_queue, mallory
+):
+    """Plus-addressing is the helpdesk's own (reply tags): globex may not take
+    support+1@acme's-address, nor anyone an address with a ``+``."""
+    Mailbox.objects.create(tenant=ada.tenant, address="support@demo.example", queue=billing)
+    login_api(api, mallory)
+    theirs = "/api/v1/t/globex/mailboxes/"
+
+    plus = api.post(theirs, {"address": "support+1@demo.example", "queue": globex_queue.pk})
+    own_plus = api.post(theirs, {"address": "help+x@globex.test", "queue": globex_queue.pk})
+    client.force_login(mallory.user)
+    page = client.post(
+        "/t/globex/settings/mailboxes/new/",
+        form(globex_queue, address="support+1@demo.example", reading="pipe"),
+    )
+
+    assert plus.status_code == 400 and "+" in plus.json()["address"][0]
+    assert own_plus.status_code == 400 and "+" in own_plus.json()["address"][0]
+    assert page.status_code == 400 and "may not contain" in page.content.decode()
+    assert Mailbox.objects.for_tenant(globex).count() == 0
+
+
+@pytest.mark.parametrize(
+    "host",
+    [
+        "169.254.169.254",
+        "127.0.0.1",
+        "10.0.0.5",
+        "192.168.1.1",
+        "fe80::1",
+        "fd00::1",
+        "0.0.0.0",  # noqa: S104 (an address refused, not one bound)
+        "224.0.0.1",
+    ],
+)
+def test_an_internal_imap_host_is_refused_on_save(settings, api, client, ada, billing, host):
+    settings.IMAP_ALLOW_PRIVATE_HOSTS = False
+    login_api(api, ada)
+    client.force_login(ada.user)
+
+    by_api = api.post(
+        URL,
+        {"address": "help@acme.test", "queue": billing.pk, "imap": {**IMAP, "host": host}},
+        format="json",
+    )
+    by_page = client.post(PAGES + "new/", form(billing, imap_host=host))
+    tested = client.post(PAGES + "new/", form(billing, imap_host=host, test="1"))
+
+    assert by_api.status_code == 400
+    assert "internal" in by_api.json()["imap"]["host"][0]
+    assert by_page.status_code == 400 and "internal" in by_page.content.decode()
+    assert "internal" in tested.content.decode()
+    assert not Mailbox.objects.exists()
+
+
+def test_a_name_resolving_to_loopback_is_refused_on_save_and_again_at_connect(
+    settings, api, ada, billing
+):
+    from mailroom.imap import MailboxError, signed_in
+
+    settings.IMAP_ALLOW_PRIVATE_HOSTS = False
+    login_api(api, ada)
+    by_api = api.post(
+        URL,
+        {"address": "help@acme.test", "queue": billing.pk, "imap": {**IMAP, "host": "localhost"}},
+        format="json",
+    )
+    assert by_api.status_code == 400 and "internal" in by_api.json()["imap"]["host"][0]
+    # Saved while the name was public (or before this check): the fetcher refuses to dial.
+    saved = Mailbox.objects.create(
+        tenant=ada.tenant, address="help@acme.test", queue=billing, imap_host="localhost"
+    )
+    with pytest.raises(MailboxError, match="internal"), signed_in(saved, "x"):
+        pass

@@ -65,6 +65,27 @@ def test_to_names_the_mailbox_and_its_tag_the_ticket(help_mailbox, bob, acme_tic
     assert Comment.objects.filter(ticket=acme_ticket, author=bob.user).count() == 1
 
 
+def test_a_forged_agent_reply_to_the_requester_s_address_exits_77_and_posts_nothing(
+    help_mailbox, bob, alice, mailoutbox
+):
+    """The reported attack, as the mail server delivers it: Bob's receipt names a reply
+    address; a mail to it with Alice Agent's From is refused, not posted as Alice."""
+    assert run(mail(subject="Charged twice")).returncode == 0
+    ticket = Ticket.objects.get(subject="Charged twice")
+    from tickets.mail_threads import reply_address
+
+    forged = mail(
+        sender="Alice Agent <alice@acme.test>", to=reply_address(ticket), body="Refunded."
+    )
+    done = run(forged)
+
+    assert done.returncode == 77, done.stdout.decode()
+    assert not Comment.objects.filter(ticket=ticket).exists()
+    ticket.refresh_from_db()
+    assert ticket.status == Ticket.Status.NEW
+    assert InboundMessage.objects.filter(outcome=Outcome.REFUSED, sender="alice@acme.test").exists()
+
+
 def test_a_duplicate_and_an_auto_reply_exit_0_and_make_nothing(help_mailbox, bob):
     raw = mail()
     assert run(raw).returncode == 0
