@@ -37,6 +37,11 @@ ERASURE: dict[str, str] = {
     "accounts.SignUp.user": DELETE,
     "accounts.ApiToken.user": ACCOUNT,
     "admin.LogEntry.user": ACCOUNT,  # the operator's Django admin log
+    # The second factor signs the account in everywhere: the person's, not one helpdesk's.
+    "otp_totp.TOTPDevice.user": ACCOUNT,
+    "otp_static.StaticDevice.user": ACCOUNT,
+    # Their link to this helpdesk's identity provider: the next sign-in would bring them back.
+    "accounts.SsoIdentity.user": DELETE,
     "guardian.UserObjectPermission.user": QUEUE_PERMISSION,
     "accounts.DataRequest.person": REPOINT,  # their exports are deleted first
     "accounts.DataRequest.requested_by": REPOINT,
