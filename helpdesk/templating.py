@@ -9,19 +9,24 @@ template calls ``url(...)``, ``onboarding_for(membership)`` or ``|as_duration`` 
 from __future__ import annotations
 
 import datetime
+import functools
 import re
 from importlib import import_module
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.cache.utils import make_template_fragment_key
+from django.core.signals import setting_changed
+from django.middleware.csrf import get_token
 from django.template import defaultfilters
 from django.template.backends import jinja2 as jinja2_backend
-from django.template.backends.utils import csrf_input_lazy, csrf_token_lazy
+from django.template.backends.utils import csrf_input
 from django.templatetags.static import static
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.functional import lazy
 from django.utils.html import json_script
+from django.utils.safestring import SafeString
 from jinja2 import ChainableUndefined, Environment, nodes
 from jinja2.ext import Extension
 from markupsafe import Markup
@@ -44,10 +49,16 @@ class Template(jinja2_backend.Template):
         merged = {"request": request}
         for processor in self.backend.template_context_processors:
             merged.update(processor(request))
-        merged["csrf_input"] = csrf_input_lazy(request)
-        merged["csrf_token"] = csrf_token_lazy(request)
+        # One token a page, as Django's engine makes it (Jinja2's lazy ones mask it anew, 32
+        # random choices, wherever a form prints it).
+        merged["csrf_input"] = lazy(_once(csrf_input, request), SafeString)()
+        merged["csrf_token"] = lazy(_once(get_token, request), str)()
         merged.update(context)
         return merged
+
+
+def _once(function, *args):
+    return functools.cache(functools.partial(function, *args))
 
 
 class Jinja2(jinja2_backend.Jinja2):
@@ -156,6 +167,55 @@ class Undefined(ChainableUndefined):
         return self
 
 
+# A dict has no attributes but these (its instances have no __dict__).
+_DICT_NAMES = frozenset(dir(dict))
+
+
+class HelpdeskEnvironment(Environment):
+    """Jinja2's environment, with ``row.number`` on a dict looked up as the key at once.
+
+    Jinja2 tries the attribute first, and for a dict's key that raises and catches an
+    AttributeError (about 1 µs) before reading the key: list rows (``values()``) and widget
+    contexts are dicts, a page reads about a thousand of them. Names that are a dict's own
+    attributes (``items``, ``get``...) still go Jinja2's way, so the result is the same.
+    """
+
+    def getattr(self, obj, attribute):
+        if type(obj) is dict and attribute not in _DICT_NAMES:
+            try:
+                return obj[attribute]
+            except KeyError:
+                return self.undefined(obj=obj, name=attribute)
+        return super().getattr(obj, attribute)
+
+
+# Translated messages by (language, message): Django's gettext looks a message up through the
+# catalogue's chain of fallbacks on each call (an English page misses every one of them), and
+# a page's templates ask for the same few dozen messages again and again.
+_MESSAGES: dict = {}
+_MESSAGES_KEPT = 20_000
+
+
+def _gettext(message):
+    if type(message) is not str:
+        return translation.gettext(message)
+    key = (translation.get_language(), message)
+    text = _MESSAGES.get(key)
+    if text is None:
+        if len(_MESSAGES) >= _MESSAGES_KEPT:
+            _MESSAGES.clear()
+        text = _MESSAGES[key] = translation.gettext(message)
+    return text
+
+
+def _catalogue_changed(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _MESSAGES.clear()
+
+
+setting_changed.connect(_catalogue_changed)
+
+
 def _autoescape(name: str | None) -> bool:
     return not (name or "").endswith(".txt")
 
@@ -163,13 +223,16 @@ def _autoescape(name: str | None) -> bool:
 def environment(**options) -> Environment:
     options["autoescape"] = _autoescape
     options["undefined"] = Undefined  # also under DEBUG, which would print the missing names
-    env = Environment(  # noqa: S701 (autoescape is _autoescape, set just above)
+    # Every template kept, in a plain dict: an LRU's lock and queue cost on each of a page's
+    # twenty-odd loads (includes, widgets), and the templates are a fixed set of files.
+    options.setdefault("cache_size", -1)
+    env = HelpdeskEnvironment(  # noqa: S701 (autoescape is _autoescape, set just above)
         extensions=["jinja2.ext.i18n", FragmentCacheExtension],
         finalize=_no_callables,
         **options,
     )
     env.install_gettext_callables(
-        translation.gettext,
+        _gettext,
         translation.ngettext,
         newstyle=True,
         pgettext=translation.pgettext,

@@ -88,3 +88,27 @@ def test_a_fields_help_is_its_markup_and_is_named_by_the_widget():
     )
     assert 'aria-describedby="id_secret_helptext"' in html
     assert '<div class="help" id="id_secret_helptext"><ul><li>At least 8' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ row.number }}|{{ row.missing }}|{{ row.missing.deeper }}",
+        "{{ row.items()|list|length }}|{{ row.get('number') }}|{{ row['items'] }}",
+        "{% for k, v in row.items() %}{{ k }}={{ v }};{% endfor %}",
+        "{{ row.keys is defined }}|{{ row.nope is defined }}|{{ other.real }}",
+    ],
+)
+def test_a_dicts_keys_and_attributes_read_as_in_jinja2(source):
+    """The dict shortcut (HelpdeskEnvironment.getattr) finds what Jinja2's own lookup finds,
+    a key named like a dict method included."""
+    from jinja2 import Environment
+
+    from helpdesk.templating import Undefined
+
+    class Real:
+        real = "attribute"
+
+    context = {"row": {"number": 7, "items": "a key", "get": "too"}, "other": Real()}
+    plain = Environment(undefined=Undefined).from_string(source).render(context)  # noqa: S701
+    assert render(source, **context) == plain
