@@ -51,6 +51,8 @@ class Template(jinja2_backend.Template):
             merged.update(processor(request))
         # One token a page, as Django's engine makes it (Jinja2's lazy ones mask it anew, 32
         # random choices, wherever a form prints it).
+        # The script prefix and URL conf are the request's: read once, not for every link.
+        merged["url"] = functools.partial(_link, get_script_prefix(), get_urlconf())
         merged["csrf_input"] = lazy(_once(csrf_input, request), SafeString)()
         merged["csrf_token"] = lazy(_once(get_token, request), str)()
         merged.update(context)
@@ -80,9 +82,17 @@ _PLAIN = re.compile(r"[-\w]+", re.ASCII)
 
 
 def url(name: str, *args, **kwargs) -> str:
-    if kwargs or not all(type(a) is int or (type(a) is str and _PLAIN.fullmatch(a)) for a in args):
-        return reverse(name, args=args or None, kwargs=kwargs or None)
-    key = (name, len(args), get_script_prefix(), get_urlconf())
+    return _link(get_script_prefix(), get_urlconf(), name, *args, **kwargs)
+
+
+def _link(prefix: str, urlconf, name: str, *args, **kwargs) -> str:
+    """``url()`` for the script prefix and URL conf given (what reverse() would read)."""
+    for a in args:
+        if not (type(a) is int or (type(a) is str and _PLAIN.fullmatch(a))):
+            return reverse(name, args=args, kwargs=kwargs or None)
+    if kwargs:
+        return reverse(name, args=args or None, kwargs=kwargs)
+    key = (name, len(args), prefix, urlconf)
     shape = _SHAPES.get(key)
     if shape is None:
         markers = [_MARKER.format(i) for i in range(len(args))]
@@ -158,6 +168,39 @@ class FragmentCacheExtension(Extension):
         return Markup(html)  # noqa: S704 (the fragment was rendered, and escaped, by Jinja2)
 
 
+# Fragments by their keys (KeptFragmentExtension), in this process.
+_KEPT: dict = {}
+_KEPT_MAX = 2_000
+
+
+class KeptFragmentExtension(Extension):
+    """``{% kept "name", key, ... %}…{% endkept %}``: markup that is a function of its keys
+    alone, rendered once per process for each set of keys (compared by equality, lists as
+    tuples). For a form whose widgets show only what the keys hold (the workspace's bulk
+    actions: the staff list and the language), so a change of any of them is a new entry and
+    nothing is ever stale; no round trip to the cache, unlike ``{% cache %}``."""
+
+    tags = {"kept"}
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        args = [parser.parse_expression()]
+        while parser.stream.skip_if("comma"):
+            args.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endkept",), drop_needle=True)
+        call = self.call_method("_kept", [nodes.List(args)])
+        return nodes.CallBlock(call, [], [], body).set_lineno(lineno)
+
+    def _kept(self, args, caller):
+        key = tuple(tuple(a) if isinstance(a, list) else a for a in args)
+        html = _KEPT.get(key)
+        if html is None:
+            if len(_KEPT) >= _KEPT_MAX:
+                _KEPT.clear()
+            html = _KEPT[key] = Markup(caller())  # noqa: S704 (rendered, and escaped, by Jinja2)
+        return html
+
+
 class Undefined(ChainableUndefined):
     """What a missing name or attribute renders as: nothing, as in Django's templates, also
     through a chain (``e.actor.name`` when there is no actor) and when called
@@ -227,7 +270,7 @@ def environment(**options) -> Environment:
     # twenty-odd loads (includes, widgets), and the templates are a fixed set of files.
     options.setdefault("cache_size", -1)
     env = HelpdeskEnvironment(  # noqa: S701 (autoescape is _autoescape, set just above)
-        extensions=["jinja2.ext.i18n", FragmentCacheExtension],
+        extensions=["jinja2.ext.i18n", FragmentCacheExtension, KeptFragmentExtension],
         finalize=_no_callables,
         **options,
     )
