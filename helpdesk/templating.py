@@ -27,7 +27,7 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
-from jinja2 import ChainableUndefined, Environment, nodes
+from jinja2 import ChainableUndefined, Environment, nodes, pass_context
 from jinja2.ext import Extension
 from markupsafe import Markup
 
@@ -114,7 +114,7 @@ def _date(value, arg=None):
     (``expects_localtime``)."""
     if not isinstance(value, datetime.date):
         return defaultfilters.date(value, arg)
-    key = (value, arg, translation.get_language(), timezone.get_current_timezone_name())
+    key = (value, arg, translation.get_language(), timezone.get_current_timezone())
     text = _DATES.get(key)
     if text is None:
         if len(_DATES) >= _DATES_KEPT:
@@ -251,6 +251,17 @@ def _gettext(message):
     return text
 
 
+@pass_context
+def _newstyle_gettext(__context, __string, **variables):
+    """Jinja2's newstyle ``gettext`` (jinja2.ext._make_new_gettext) over ``_gettext``, called
+    at once: Jinja2's goes through ``Context.call`` for the function it wraps, and its ``_``
+    resolves ``gettext`` and calls it through ``Context.call`` again."""
+    rv = _gettext(__string)
+    if __context.eval_ctx.autoescape:
+        rv = Markup(rv)  # noqa: S704 (a translation, trusted as Jinja2 trusts it)
+    return rv % variables  # a format string even without variables, as in Jinja2
+
+
 def _catalogue_changed(setting, **kwargs):
     if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
         _MESSAGES.clear()
@@ -281,6 +292,7 @@ def environment(**options) -> Environment:
         pgettext=translation.pgettext,
         npgettext=translation.npgettext,
     )
+    env.globals.update(gettext=_newstyle_gettext, _=_newstyle_gettext)
     env.globals.update(
         url=url,
         static=static,
