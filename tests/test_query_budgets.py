@@ -115,6 +115,9 @@ BUDGETS = [
     Budget(P + "workspace/", "alice", "/t/acme/workspace/" + S, 5, 8),
     # the macros with their roles, the form's staff list
     Budget(P + "macros/", "alice", "/t/acme/macros/", 3, 3),
+    # searching: +1 the people and companies the text names; +1 with rows: where the words
+    # matched, for the page in one query
+    Budget(P + "workspace/", "alice", "/t/acme/workspace/" + S + "&q=refund", 6, 10),
     # the queues; +1 with rows: their grants prefetched
     Budget(P + "queues/", "ada", "/t/acme/queues/", 6, 7),
     # the metrics state and the rollups of each figure and slice (queue, agent, channel): none
@@ -202,6 +205,8 @@ BUDGETS = [
     Budget(A + "audit-log/", "ada", "/api/v1/t/acme/audit-log/" + S, 3, 3),
     # +1 with rows: tags
     Budget(A + "tickets/", "alice", "/api/v1/t/acme/tickets/" + S, 3, 4),
+    # searching: +1 the people and companies the text names
+    Budget(A + "tickets/", "alice", "/api/v1/t/acme/tickets/" + S + "&q=refund", 4, 5),
     # +1 with rows: grants
     Budget(A + "queues/", "ada", "/api/v1/t/acme/queues/" + S, 3, 4),
     # the page and its count (a shared macro's role joined)

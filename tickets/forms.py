@@ -274,7 +274,14 @@ class WorkspaceFilterForm(forms.Form):
         ("all", _("All tickets")),
     ]
     view = forms.ChoiceField(label=_("View"), choices=VIEWS, required=False)
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": _("Number, name, e-mail or words")}
+        ),
+    )
     status = forms.MultipleChoiceField(
         label=_("Status"), choices=Ticket.Status.choices, required=False
     )

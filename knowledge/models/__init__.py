@@ -23,10 +23,11 @@ from .onboarding import (
     onboarding_overview,
     onboarding_status,
 )
-from .search import SEARCH_CONFIG, STOP_WORDS, WORD, search_words
+from .search import SEARCH_CONFIG, STOP_WORDS, WORD, article_document, search_words
 
 __all__ = [
     "SEARCH_CONFIG",
+    "article_document",
     "STOP_WORDS",
     "WORD",
     "Acknowledgement",

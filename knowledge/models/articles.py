@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import reduce
+from operator import or_
 
 from django.conf import settings
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVectorField
+from django.contrib.postgres.search import SearchRank, SearchVectorField
 from django.db import connection, models
 from django.db.models import Case, Exists, F, OuterRef, Q, Value, When
 from django.utils import timezone
@@ -14,8 +16,10 @@ from django.utils.translation import gettext_lazy as _
 from accounts.access import can
 from accounts.models import Membership, Role
 from accounts.tenancy import TenantOwned, TenantQuerySet
+from core.hebrew import word_forms
+from core.search import text_query
 
-from .search import SEARCH_CONFIG, search_words
+from .search import search_words
 
 
 class KnowledgeSettings(TenantOwned):
@@ -79,26 +83,27 @@ class ArticleQuerySet(TenantQuerySet):
         )
 
     def search(self, text: str):
-        """Articles matching any meaningful word, best first (full text on PostgreSQL)."""
+        """Articles matching any meaningful word, best first (full text on PostgreSQL), in
+        English and Hebrew: a Hebrew word matches with or without its prefixes."""
         words = search_words(text)
         if not words:
             return self.none()
         if connection.vendor == "postgresql":
-            query = SearchQuery(words[0], config=SEARCH_CONFIG)
-            for word in words[1:]:
-                query |= SearchQuery(word, config=SEARCH_CONFIG)
+            query = text_query(words, every_word=False)
             return (
                 self.filter(search_document=query)
                 .annotate(rank=SearchRank(F("search_document"), query))
                 .order_by("-rank", "title")
             )
-        # SQLite: a word in the title counts twice as much as one in the body.
+        # SQLite: a word (any of its forms) in the title counts twice as much as in the body.
         matches, score = Q(), Value(0)
         for word in words:
-            matches |= Q(title__icontains=word) | Q(body__icontains=word)
+            in_title = reduce(or_, (Q(title__icontains=form) for form in word_forms(word)))
+            in_body = reduce(or_, (Q(body__icontains=form) for form in word_forms(word)))
+            matches |= in_title | in_body
             score = score + Case(
-                When(title__icontains=word, then=Value(2)),
-                When(body__icontains=word, then=Value(1)),
+                When(in_title, then=Value(2)),
+                When(in_body, then=Value(1)),
                 default=Value(0),
             )
         return self.filter(matches).annotate(rank=score).order_by("-rank", "title")

@@ -1,10 +1,16 @@
-"""What a search looks for: the meaningful words of what someone typed."""
+"""What a search looks for: the meaningful words of what someone typed, and the document of an
+article it is matched against (core.search: English and Hebrew, with or without prefixes)."""
 
 from __future__ import annotations
 
 import re
 
-SEARCH_CONFIG = "english"
+from django.contrib.postgres.search import SearchVectorField
+from django.db.models import Func, Value
+
+from core.search import CONFIG, SearchDocument
+
+SEARCH_CONFIG = CONFIG
 # Words too common to say anything about an article (the SQLite fallback has no stemmer).
 STOP_WORDS = set(
     [
@@ -80,3 +86,15 @@ def search_words(text: str, limit: int = 8) -> list[str]:
         if word not in STOP_WORDS and word not in words:
             words.append(word)
     return words[:limit]
+
+
+def article_document() -> Func:
+    """The stored ``search_document`` of an article: the title's words weigh A, the body's B
+    (SearchRank ranks a title match first), each with its Hebrew forms."""
+    return Func(
+        Func(SearchDocument("title"), Value("A"), function="setweight"),
+        Func(SearchDocument("body"), Value("B"), function="setweight"),
+        template="(%(expressions)s)",
+        arg_joiner=" || ",
+        output_field=SearchVectorField(),
+    )

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.contrib.postgres.search import SearchVector
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.db.models import Max, Q
@@ -20,11 +19,11 @@ from accounts.services import record_audit
 from core.mail import subject_line
 
 from ..models import (
-    SEARCH_CONFIG,
     Article,
     ArticleVersion,
     Category,
     KnowledgeSettings,
+    article_document,
 )
 from .base import KnowledgeError, _absolute
 
@@ -49,10 +48,7 @@ def _unique_slug(tenant: Tenant, title: str, exclude_pk=None) -> str:
 def _refresh_search_document(article: Article) -> None:
     if connection.vendor != "postgresql":
         return  # SQLite searches title and body with icontains
-    Article.objects.filter(pk=article.pk).update(
-        search_document=SearchVector("title", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("body", weight="B", config=SEARCH_CONFIG)
-    )
+    Article.objects.filter(pk=article.pk).update(search_document=article_document())
 
 
 def _snapshot(article: Article, by: User | None, note: str, at) -> ArticleVersion:

@@ -152,13 +152,26 @@ def test_requests_during_a_restart_fail_cleanly_and_recover(private_postgres, se
     threads = [threading.Thread(target=load, args=r[:2]) for r in REQUESTS for _ in range(2)]
     for thread in threads:
         thread.start()
+
+    def answered_since(moment, wanted) -> bool:
+        return any(at > moment and wanted(status) for at, _p, status, *_ in list(answered))
+
+    def wait_for(moment, wanted, seconds=20.0) -> None:
+        # Bounded: on a loaded machine a request may take longer than the outage lasts, so
+        # the outage and the recovery last until a request has seen them (or time is up).
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not answered_since(moment, wanted):
+            time.sleep(0.1)
+
     try:
         time.sleep(1)
         private_postgres.stop()
-        time.sleep(2)
+        wait_for(time.monotonic(), lambda status: status == 503)
         private_postgres.start()
         back = time.monotonic()
-        time.sleep(3)
+        time.sleep(1)
+        wait_for(back + 1, lambda status: status != 503)
+        time.sleep(1)
     finally:
         stop.set()
         for thread in threads:

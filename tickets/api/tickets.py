@@ -197,7 +197,11 @@ class TicketFilter(django_filters.FilterSet):
     queue = IdFilter(field_name="queue_id")
     assignee = IdFilter(field_name="assignee_id")
     requester = IdFilter(field_name="requester_id")
-    q = django_filters.CharFilter(method="search", label="Full text over subject and conversation")
+    q = django_filters.CharFilter(
+        method="search",
+        label="The ticket's number, the requester's name or e-mail, the organization, or words "
+        "of the subject and conversation (English and Hebrew)",
+    )
 
     class Meta:
         model = Ticket

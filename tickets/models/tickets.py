@@ -127,44 +127,10 @@ class TicketQuerySet(TenantQuerySet):
         return self.filter(assignee__isnull=True)
 
     def search(self, text: str, *, member: Membership):
-        """Full text over subject, description and the conversation the member may read.
+        """The tickets matching what the member typed: tickets.search.search_tickets."""
+        from ..search import search_tickets  # the search module reads these models
 
-        PostgreSQL: the GIN indexes of migration 0003 serve these expressions. Elsewhere
-        (SQLite for the demo) a plain icontains. The conversation is read through
-        Comment.objects.visible_to, so that a customer's search never reveals what a note says.
-        """
-        text = (text or "").strip()
-        if not text:
-            return self
-        from .conversation import Comment  # conversation builds on tickets, not the reverse
-
-        comments = Comment.objects.visible_to(member)
-        if settings.IS_POSTGRES:
-            from django.contrib.postgres.search import SearchQuery, SearchVector
-
-            query = SearchQuery(text, config="english", search_type="websearch")
-            in_tickets = (
-                Ticket.objects.annotate(
-                    _fts=SearchVector("subject", "description", config="english")
-                )
-                .filter(_fts=query)
-                .order_by()
-                .values("pk")
-            )
-            in_comments = (
-                comments.annotate(_fts=SearchVector("body", config="english"))
-                .filter(_fts=query)
-                .order_by()
-                .values("ticket_id")
-            )
-            # One subquery of two index scans (a UNION): an OR of two would scan every ticket.
-            return self.filter(pk__in=in_tickets.union(in_comments))
-        hits = comments.filter(body__icontains=text)
-        return self.filter(
-            Q(subject__icontains=text)
-            | Q(description__icontains=text)
-            | Q(pk__in=hits.values("ticket_id"))
-        )
+        return search_tickets(self, text, member=member)
 
 
 class Ticket(TenantOwned):

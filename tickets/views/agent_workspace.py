@@ -18,6 +18,7 @@ from accounts.views_access import member_required
 from .. import rows
 from ..forms import BulkForm, SaveFilterForm, WorkspaceFilterForm
 from ..models import SavedFilter, Ticket
+from ..search import with_snippets
 from ..services import (
     InvalidTransition,
     TicketClosed,
@@ -49,6 +50,8 @@ def workspace(request, slug):
         request.GET.get("page_size"),
     )
     rows.with_tag_names(page.rows)
+    if data.get("q"):
+        with_snippets(page.rows, data["q"], member=member)  # where the words matched
     query = request.GET.copy()
     query.pop("page", None)
     context = {
