@@ -53,14 +53,23 @@ class Template(jinja2_backend.Template):
         # random choices, wherever a form prints it).
         # The script prefix and URL conf are the request's: read once, not for every link.
         merged["url"] = functools.partial(_link, get_script_prefix(), get_urlconf())
-        merged["csrf_input"] = lazy(_once(csrf_input, request), SafeString)()
-        merged["csrf_token"] = lazy(_once(get_token, request), str)()
+        merged["csrf_input"] = _lazy_markup(_once(csrf_input, request))
+        merged["csrf_token"] = _lazy_text(_once(get_token, request))
         merged.update(context)
         return merged
 
 
 def _once(function, *args):
     return functools.cache(functools.partial(function, *args))
+
+
+def _call(function):
+    return function()
+
+
+# Made once: lazy() builds a proxy class on each call.
+_lazy_markup = lazy(_call, SafeString)
+_lazy_text = lazy(_call, str)
 
 
 class Jinja2(jinja2_backend.Jinja2):
@@ -257,6 +266,8 @@ def _newstyle_gettext(__context, __string, **variables):
     at once: Jinja2's goes through ``Context.call`` for the function it wraps, and its ``_``
     resolves ``gettext`` and calls it through ``Context.call`` again."""
     rv = _gettext(__string)
+    if not variables and "%" not in rv:
+        return Markup(rv) if __context.eval_ctx.autoescape else rv  # noqa: S704 (as below)
     if __context.eval_ctx.autoescape:
         rv = Markup(rv)  # noqa: S704 (a translation, trusted as Jinja2 trusts it)
     return rv % variables  # a format string even without variables, as in Jinja2

@@ -112,3 +112,24 @@ def test_a_dicts_keys_and_attributes_read_as_in_jinja2(source):
     context = {"row": {"number": 7, "items": "a key", "get": "too"}, "other": Real()}
     plain = Environment(undefined=Undefined).from_string(source).render(context)  # noqa: S701
     assert render(source, **context) == plain
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Workspace") }}|{{ gettext("Macros") }}',
+        '{{ _("Select ticket %(n)s", n="<b>") }}|{{ _("100%% sure") }}',
+        "{% trans n=3 %}Select ticket {{ n }}{% endtrans %}",
+        '{% trans %}Workspace{% endtrans %}|{{ ngettext("%(num)s ticket", "%(num)s tickets", 2) }}',
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_templates_translate_as_jinja2s_own_newstyle_gettext(source, language):
+    """The kept catalogue and the direct gettext (helpdesk/templating.py) write what Jinja2's
+    own newstyle callables over Django's gettext write, escaping included."""
+    from jinja2 import Environment
+
+    plain = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # noqa: S701
+    plain.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    with translation.override(language):
+        assert render(source) == plain.from_string(source).render()
