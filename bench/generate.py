@@ -223,8 +223,8 @@ class CopyTable:
                     self.extra.append((f, _text(f.default), None))
             elif f.null:
                 self.extra.append((f, "\\N", None))
-            elif f.blank and f.get_internal_type() in ("CharField", "TextField", "EmailField"):
-                self.extra.append((f, "", None))  # Django's empty value for optional text
+            elif f.blank and f.empty_strings_allowed:
+                self.extra.append((f, "", None))  # as Django's get_default() fills it
             else:
                 raise RuntimeError(
                     f"bench/generate.py does not know how to fill {self.table}.{f.column} "

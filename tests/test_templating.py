@@ -88,3 +88,48 @@ def test_a_fields_help_is_its_markup_and_is_named_by_the_widget():
     )
     assert 'aria-describedby="id_secret_helptext"' in html
     assert '<div class="help" id="id_secret_helptext"><ul><li>At least 8' in html
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "{{ row.number }}|{{ row.missing }}|{{ row.missing.deeper }}",
+        "{{ row.items()|list|length }}|{{ row.get('number') }}|{{ row['items'] }}",
+        "{% for k, v in row.items() %}{{ k }}={{ v }};{% endfor %}",
+        "{{ row.keys is defined }}|{{ row.nope is defined }}|{{ other.real }}",
+    ],
+)
+def test_a_dicts_keys_and_attributes_read_as_in_jinja2(source):
+    """The dict shortcut (HelpdeskEnvironment.getattr) finds what Jinja2's own lookup finds,
+    a key named like a dict method included."""
+    from jinja2 import Environment
+
+    from helpdesk.templating import Undefined
+
+    class Real:
+        real = "attribute"
+
+    context = {"row": {"number": 7, "items": "a key", "get": "too"}, "other": Real()}
+    plain = Environment(undefined=Undefined).from_string(source).render(context)  # noqa: S701
+    assert render(source, **context) == plain
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '{{ _("Workspace") }}|{{ gettext("Macros") }}',
+        '{{ _("Select ticket %(n)s", n="<b>") }}|{{ _("100%% sure") }}',
+        "{% trans n=3 %}Select ticket {{ n }}{% endtrans %}",
+        '{% trans %}Workspace{% endtrans %}|{{ ngettext("%(num)s ticket", "%(num)s tickets", 2) }}',
+    ],
+)
+@pytest.mark.parametrize("language", ["en", "he"])
+def test_templates_translate_as_jinja2s_own_newstyle_gettext(source, language):
+    """The kept catalogue and the direct gettext (helpdesk/templating.py) write what Jinja2's
+    own newstyle callables over Django's gettext write, escaping included."""
+    from jinja2 import Environment
+
+    plain = Environment(extensions=["jinja2.ext.i18n"], autoescape=True)  # noqa: S701
+    plain.install_gettext_callables(translation.gettext, translation.ngettext, newstyle=True)
+    with translation.override(language):
+        assert render(source) == plain.from_string(source).render()

@@ -1,5 +1,9 @@
 """Template helpers of tickets: badges, names as customers see them, event values."""
 
+import functools
+
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from .models import Ticket, priority_label, status_label
@@ -10,6 +14,28 @@ def public_name(user):
     if user is None:
         return _("Support team")
     return user.name or _("Support team")
+
+
+@functools.lru_cache(maxsize=256)
+def _label(kind: str, value: str, language: str | None) -> str:
+    return status_label(value) if kind == "status" else priority_label(value)
+
+
+def status_in_words(status: str) -> str:
+    """``status_label`` kept per language: a list writes the same few labels row after row."""
+    return _label("status", status, get_language())
+
+
+def priority_in_words(priority: str) -> str:
+    return _label("priority", priority, get_language())
+
+
+def _catalogue_changed(setting, **kwargs):
+    if setting in {"LANGUAGES", "LANGUAGE_CODE", "LOCALE_PATHS"}:
+        _label.cache_clear()
+
+
+setting_changed.connect(_catalogue_changed)
 
 
 def status_badge(status: str) -> str:
@@ -40,8 +66,8 @@ def name_of(email: str, names: dict) -> str:
 
 
 FILTERS = {
-    "status_label": status_label,
-    "priority_label": priority_label,
+    "status_label": status_in_words,
+    "priority_label": priority_in_words,
     "public_name": public_name,
     "status_badge": status_badge,
     "priority_badge": priority_badge,

@@ -304,3 +304,24 @@ def test_kept_grants_follow_every_grant_and_revocation(
     client.force_login(alice.user)
     assert _numbers(client.get("/t/acme/workspace/")) == []
     assert client.get(f"/t/acme/tickets/{acme_ticket.number}/").status_code == 403
+
+
+def test_the_kept_bulk_form_shows_the_staff_and_language_of_now(client, acme, alice, acme_ticket):
+    """The bulk actions' markup is kept per staff list and language ({% kept %}): a renamed
+    agent and another language show at once, and the form is Django's own markup."""
+    from django.utils import translation
+
+    from accounts.staff import active_staff
+    from tickets.forms import BulkForm
+
+    client.force_login(alice.user)
+    first = client.get("/t/acme/workspace/").content.decode()
+    with translation.override("en"):
+        own = str(BulkForm(tenant=acme, staff=active_staff(acme), auto_id="bulk_%s")["assignee"])
+    assert own in first
+    alice.user.name = "Alice Renamed"
+    alice.user.save()
+    again = client.get("/t/acme/workspace/").content.decode()
+    assert ">Alice Renamed</option>" in again and own not in again
+    hebrew = client.get("/t/acme/workspace/", HTTP_ACCEPT_LANGUAGE="he").content.decode()
+    assert 'id="bulk_bulk_action"' in hebrew and ">Assign to</option>" not in hebrew

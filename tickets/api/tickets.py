@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import django_filters
 from django import forms
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
@@ -18,7 +18,7 @@ from accounts.viewsets import TenantScopedViewSet
 from core.params import MAX_ID
 
 from ..access import ensure_may_write
-from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
+from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX
 from ..models import BREACH_COLUMNS, TARGETS, Comment, Queue, Ticket, breached_targets
 from ..services import (
     FIELD_ACTIONS,
@@ -36,6 +36,7 @@ from ..services import (
     update_ticket,
 )
 from .attachments import TicketAttachmentsMixin
+from .fields import DateTimeField, StaffUserField, TagsField, TenantQueueField
 from .macros import TicketMacrosMixin
 from .refusals import ticket_closed
 
@@ -71,45 +72,11 @@ def refuse(reason: str):
 # ------------------------------------------------------------------------------- tickets
 
 
-class TagsField(serializers.ListField):
-    """Tag names in, tag names out: read from the prefetched tags, or from ``known_tags`` when
-    the view holds them already (a ticket just opened has none: nothing to read back). A list
-    page's rows carry theirs as ``tag_names`` (TicketViewSet.list)."""
-
-    child = serializers.CharField(max_length=50)
-
-    def get_attribute(self, instance):
-        known = getattr(instance, "known_tags", None)
-        if known is not None:
-            return known
-        return [tag.name for tag in instance.tags.all()]
-
-    def to_representation(self, data):
-        return list(data)
-
-
-class TenantQueueField(serializers.PrimaryKeyRelatedField):
-    """A queue of the caller's helpdesk: all of them for staff, the portal's for customers.
-
-    The queryset is built when a value is looked up, not with every serializer.
-    """
-
-    def get_queryset(self):
-        member = self.context.get("membership")
-        if member is None:
-            return super().get_queryset()
-        return Queue.objects.visible_to(member)
-
-
-class StaffUserField(serializers.PrimaryKeyRelatedField):
-    """An active staff member of the caller's helpdesk, looked up when a value is given."""
-
-    def get_queryset(self):
-        member = self.context.get("membership")
-        return super().get_queryset() if member is None else staff_users(member.tenant)
-
-
 class TicketSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: DateTimeField,
+    }
     queue = TenantQueueField(queryset=Queue.objects.none(), allow_null=True, required=False)
     assignee = StaffUserField(
         queryset=Ticket._meta.get_field("assignee").related_model.objects.none(),
@@ -128,9 +95,9 @@ class TicketSerializer(serializers.ModelSerializer):
     description = serializers.CharField(max_length=DESCRIPTION_MAX)
     # Service levels: the helpdesk's own targets. Null (and no breach) where no policy
     # applies, and for whoever may not read the helpdesk's internal side (customers).
-    first_response_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    next_response_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
-    resolution_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    first_response_due_at = DateTimeField(read_only=True, allow_null=True)
+    next_response_due_at = DateTimeField(read_only=True, allow_null=True)
+    resolution_due_at = DateTimeField(read_only=True, allow_null=True)
     sla_breached = serializers.ListField(
         child=serializers.ChoiceField(choices=TARGETS),
         read_only=True,
@@ -202,7 +169,7 @@ class TicketSerializer(serializers.ModelSerializer):
             # own conversion, without looking the value up through a model instance's source.
             data = {
                 name: None if (value := instance[key]) is None else convert(value)
-                for name, key, convert in self._row_plan()
+                for name, key, convert in self._row_writers()
             }
         if not self._sees_targets():
             data.update(SLA_HIDDEN)
@@ -216,15 +183,29 @@ class TicketSerializer(serializers.ModelSerializer):
             sees = self._sees = member is not None and can(member, "view_internal_notes")
         return sees
 
-    def _row_plan(self) -> list[tuple]:
-        plan = self.__dict__.get("_plan")
+    def _row_writers(self) -> list[tuple]:
+        """The row plan with each conversion ready for this serialization (one list page)."""
+        writers = self.__dict__.get("_writers")
+        if writers is None:
+            writers = self._writers = [
+                (name, key, field.writer() if isinstance(field, DateTimeField) else convert)
+                for name, key, field, convert in self._row_plan()
+            ]
+        return writers
+
+    @classmethod
+    def _row_plan(cls) -> list[tuple]:
+        """(name, row key, field, conversion) for each readable field, made once per class:
+        these columns' fields depend on no request, and DRF would build them for each."""
+        plan = cls.__dict__.get("_plan")
         if plan is None:
-            plan = self._plan = []
-            for field in self._readable_fields:
+            plan = []
+            for field in cls()._readable_fields:
                 if isinstance(field, serializers.PrimaryKeyRelatedField):
-                    plan.append((field.field_name, f"{field.source}_id", int))
+                    plan.append((field.field_name, f"{field.source}_id", field, int))
                 else:
-                    plan.append((field.field_name, field.source, field.to_representation))
+                    plan.append((field.field_name, field.source, field, field.to_representation))
+            cls._plan = plan
         return plan
 
 

@@ -85,6 +85,7 @@ def workspace(request, slug):
         else None,
         # Its own ids: the filter form beside it has a status and an assignee too.
         "bulk_form": BulkForm(tenant=request.tenant, staff=staff, auto_id="bulk_%s"),
+        "staff": staff,  # what the bulk form's markup depends on (its {% kept %} key)
         "may_assign": can(member, "assign_ticket"),
         "may_status": can(member, "change_ticket_status"),
         "may_view_people": can(member, "view_people"),
