@@ -83,6 +83,10 @@ def test_the_row_plan_is_made_once_per_class_and_the_zone_once_per_page():
         "updated_at": datetime.datetime(2026, 12, 7, 11, 0, tzinfo=datetime.UTC),
         "first_response_at": None,
         "solved_at": None,
+        "first_response_due_at": None,
+        "next_response_due_at": None,
+        "resolution_due_at": None,
+        "sla_breached": [],
     }
     with timezone.override(ZoneInfo("Asia/Jerusalem")):
         first = TicketSerializer([row], many=True).data[0]
