@@ -35,6 +35,7 @@ ACTIONS = {
     "manage_macros": _("manage the macros shared with a role or the whole helpdesk"),
     "manage_absences": _("say when others are away and who covers for them"),
     "manage_team_views": _("share workspace views with roles and queues"),
+    "manage_service_levels": _("set business hours and service-level targets"),
     # What being staff stands for, each asked of decide() where it matters.
     "use_workspace": _("work in the agents' workspace"),
     "work_tickets": _("be assigned tickets and work queues"),

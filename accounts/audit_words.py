@@ -32,6 +32,8 @@ SUBJECTS = {
     "absence": _("Absences"),
     "team_view": _("Team views"),
     "person": _("Personal data"),
+    "calendar": _("Business hours"),
+    "sla_policy": _("Service levels"),
 }
 
 ACTIONS = {
@@ -88,6 +90,13 @@ ACTIONS = {
     "person.erase_requested": _("erasure of a person asked for"),
     "person.erased": _("person erased"),
     "membership.expired": _("membership expired"),
+    "calendar.created": _("business hours added"),
+    "calendar.changed": _("business hours changed"),
+    "calendar.deleted": _("business hours deleted"),
+    "calendar.holidays_loaded": _("holidays loaded"),
+    "sla_policy.created": _("service-level policy added"),
+    "sla_policy.changed": _("service-level policy changed"),
+    "sla_policy.deleted": _("service-level policy deleted"),
 }
 
 
@@ -95,6 +104,17 @@ ACTIONS = {
 FIELDS = {
     "action": _("action"),
     "address": _("address"),
+    "added": _("added"),
+    "calendar": _("calendar"),
+    "conditions": _("conditions"),
+    "country": _("country"),
+    "first_response_minutes": _("first response (minutes)"),
+    "holidays": _("holidays"),
+    "hours": _("hours"),
+    "next_response_minutes": _("next response (minutes)"),
+    "pause_when_pending": _("pause while pending"),
+    "resolution_minutes": _("resolution (minutes)"),
+    "year": _("year"),
     "agents_work_all_queues": _("agents work every queue"),
     "answer": _("answer"),
     "articles": _("articles"),

@@ -64,6 +64,8 @@ from tickets.services import (
     assign_ticket,
     attach_file,
     change_status,
+    create_calendar,
+    create_sla_policy,
     rate_ticket,
     set_tags,
 )
@@ -107,6 +109,10 @@ BUDGETS = [
     Budget(P + "roles/", "ada", "/t/acme/roles/", 5, 5),
     # rules twice (list, reachability), the form's roles and organizations
     Budget(P + "joining-rules/", "ada", "/t/acme/joining-rules/", 7, 7),
+    # calendars, policies with their calendars, the names of conditions (queues,
+    # organizations, roles), the form's roles; +4 with rows: holidays, and the new policy's
+    # calendars, queues and organizations (the form shows once there is a calendar)
+    Budget(P + "settings/service-levels/", "ada", "/t/acme/settings/service-levels/", 10, 14),
     # a count and the page of entries with their actors
     Budget(P + "audit-log/", "ada", "/t/acme/audit-log/", 6, 6),
     # the requester's tickets in one query
@@ -212,6 +218,10 @@ BUDGETS = [
     Budget(A + "queues/", "ada", "/api/v1/t/acme/queues/" + S, 3, 4),
     # the page and its count (a shared macro's role joined)
     Budget(A + "macros/", "alice", "/api/v1/t/acme/macros/" + S, 3, 3),
+    # +1 with rows: holidays
+    Budget(A + "calendars/", "ada", "/api/v1/t/acme/calendars/" + S, 3, 4),
+    # the policies (their calendar is an id)
+    Budget(A + "sla-policies/", "ada", "/api/v1/t/acme/sla-policies/" + S, 3, 3),
     # +1 with rows: audience roles
     Budget(A + "articles/", "alice", "/api/v1/t/acme/articles/" + S, 3, 4),
     # one search query, not paginated
@@ -329,6 +339,11 @@ NOT_LISTS = {  # route: why it has no list to budget
     P + "workspace/views/<id:pk>/delete/": "an action (POST), not a list",
     P + "queues/<id:pk>/": "a form or its POST: one object, no rows",
     P + "settings/notifications/": "a form or its POST: one object, no rows",
+    P + "settings/service-levels/calendars/<id:pk>/": "a form or its POST: one calendar",
+    P + "settings/service-levels/calendars/<id:pk>/holidays/": "an action (POST), not a list",
+    P + "settings/service-levels/calendars/<id:pk>/delete/": "an action (POST), not a list",
+    P + "settings/service-levels/policies/<id:pk>/": "a form or its POST: one policy",
+    P + "settings/service-levels/policies/<id:pk>/delete/": "an action (POST), not a list",
     P + "notifications/read-all/": "an action (POST), not a list",
     P + "notifications/settings/": "a form or its POST: one object, no rows",
     P + "notifications/<id:notification_id>/": "an action: reads one, then its ticket",
@@ -366,6 +381,9 @@ NOT_LISTS = {  # route: why it has no list to budget
     A + "queues/<id:pk>/": "one object, not a list",
     A + "macros/<id:pk>/": "one object, not a list",
     A + "tickets/<id:pk>/macros/<id:macro_id>/": "an action (POST), not a list",
+    A + "calendars/<id:pk>/": "one object, not a list",
+    A + "sla-policies/<id:pk>/": "one object, not a list",
+    A + "sla-policies/test/": "a dry run for one ticket",
     A + "metrics/summary/": "figures from the daily rollups, not rows",
     A + "metrics/timeseries/": "figures from the daily rollups, not rows",
     A + "metrics/breakdown/": "figures from the daily rollups, not rows",
@@ -482,6 +500,21 @@ def fill(acme, cast, found, n=FULL):
         upload = SimpleUploadedFile(f"f{i}.txt", b"invoice", "text/plain")
         attach_file(ticket=ticket, upload=upload, by=agent.user, comment=note)
         SavedFilter.objects.create(tenant=acme, owner=alice.user, name=f"V{i}", query="q=x")
+        calendar = create_calendar(
+            tenant=acme,
+            by=None,
+            name=f"Hours {i}",
+            hours=[{"weekday": i, "start": "09:00", "end": "17:00"}],
+            holidays=[f"2027-01-0{i + 1}", f"2027-02-0{i + 1}"],
+        )
+        create_sla_policy(
+            tenant=acme,
+            by=None,
+            name=f"Policy {i}",
+            calendar=calendar,
+            conditions={"queue": [queue.pk], "organization": [org.pk]},
+            first_response_minutes=60,
+        )
         ReportSubscription.objects.create(tenant=acme, user=[ada, sam, alice, olga, agent][i].user)
         issue_token(user=ada.user, name=f"token {i}")
         written = save_article(

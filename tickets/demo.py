@@ -21,6 +21,8 @@ from .services import (
     attach_file,
     change_priority,
     change_status,
+    create_calendar,
+    create_sla_policy,
     grant_queue,
     open_ticket,
     rate_ticket,
@@ -108,6 +110,7 @@ def _seed(ctx) -> str:
             grant_queue(queue=queues[name], user=ctx.people[email], by=admin)
     workers = {name: [ctx.people[e] for e, qs in GRANTS.items() if name in qs] for name in queues}
     customers = ctx.by_role("customer")
+    _service_levels(ctx, admin)
     now = timezone.now()
     created = 0
     for day in range(90, -1, -1):
@@ -243,6 +246,39 @@ def _macros(ctx) -> None:
         body="Taking this one; I know this customer.",
         is_public=False,
         sets={"assignee": "me", "priority": "high"},
+    )
+
+
+def _service_levels(ctx, admin) -> None:
+    """Office hours for most requests, around the clock for urgent ones."""
+    tenant = ctx.tenant
+    office = create_calendar(
+        tenant=tenant,
+        by=admin,
+        name="Office hours",
+        time_zone=tenant.time_zone,
+        hours=[{"weekday": day, "start": "09:00", "end": "17:00"} for day in range(5)],
+        holidays=[f"{timezone.now().year}-12-25", f"{timezone.now().year + 1}-01-01"],
+    )
+    always = create_calendar(tenant=tenant, by=admin, name="Around the clock")
+    create_sla_policy(
+        tenant=tenant,
+        by=admin,
+        name="Urgent",
+        calendar=always,
+        conditions={"priority": ["urgent", "high"]},
+        first_response_minutes=60,
+        next_response_minutes=60,
+        resolution_minutes=8 * 60,
+    )
+    create_sla_policy(
+        tenant=tenant,
+        by=admin,
+        name="Standard",
+        calendar=office,
+        first_response_minutes=4 * 60,
+        next_response_minutes=8 * 60,
+        resolution_minutes=5 * 8 * 60,
     )
 
 

@@ -32,4 +32,22 @@ urlpatterns = [
     path("queues/", views.queues, name="queues"),
     path("queues/<id:pk>/", views.queue_edit, name="queue_edit"),
     path("settings/notifications/", views.notification_settings, name="notifications"),
+    path("settings/service-levels/", views.service_levels, name="service_levels"),
+    path("settings/service-levels/calendars/<id:pk>/", views.calendar_edit, name="calendar_edit"),
+    path(
+        "settings/service-levels/calendars/<id:pk>/holidays/",
+        views.calendar_holidays,
+        name="calendar_holidays",
+    ),
+    path(
+        "settings/service-levels/calendars/<id:pk>/delete/",
+        views.calendar_delete,
+        name="calendar_delete",
+    ),
+    path("settings/service-levels/policies/<id:pk>/", views.policy_edit, name="policy_edit"),
+    path(
+        "settings/service-levels/policies/<id:pk>/delete/",
+        views.policy_delete,
+        name="policy_delete",
+    ),
 ]

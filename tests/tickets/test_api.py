@@ -26,6 +26,11 @@ FIELDS = {
     "updated_at",
     "first_response_at",
     "solved_at",
+    # with service levels
+    "first_response_due_at",
+    "next_response_due_at",
+    "resolution_due_at",
+    "sla_breached",
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import django_filters
 from django import forms
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import mixins, serializers, status
@@ -18,7 +19,7 @@ from core.params import MAX_ID
 
 from ..access import ensure_may_write
 from ..forms import BODY_MAX, DESCRIPTION_MAX, SUBJECT_MAX, staff_users
-from ..models import Comment, Queue, Ticket
+from ..models import BREACH_COLUMNS, TARGETS, Comment, Queue, Ticket, breached_targets
 from ..services import (
     FIELD_ACTIONS,
     InvalidTransition,
@@ -125,6 +126,16 @@ class TicketSerializer(serializers.ModelSerializer):
     tags = TagsField(required=False, source="tag_names")
     subject = serializers.CharField(max_length=SUBJECT_MAX)
     description = serializers.CharField(max_length=DESCRIPTION_MAX)
+    # Service levels: the helpdesk's own targets. Null (and no breach) where no policy
+    # applies, and for whoever may not read the helpdesk's internal side (customers).
+    first_response_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    next_response_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    resolution_due_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    sla_breached = serializers.ListField(
+        child=serializers.ChoiceField(choices=TARGETS),
+        read_only=True,
+        help_text="The targets missed: first_response, next_response, resolution.",
+    )
 
     # The columns its fields read: a list reads these alone (no joins, no other columns).
     COLUMNS = (
@@ -142,6 +153,7 @@ class TicketSerializer(serializers.ModelSerializer):
         "updated_at",
         "first_response_at",
         "solved_at",
+        *BREACH_COLUMNS,
     )
 
     class Meta:
@@ -162,6 +174,10 @@ class TicketSerializer(serializers.ModelSerializer):
             "updated_at",
             "first_response_at",
             "solved_at",
+            "first_response_due_at",
+            "next_response_due_at",
+            "resolution_due_at",
+            "sla_breached",
         ]
         read_only_fields = [
             "id",
@@ -180,13 +196,25 @@ class TicketSerializer(serializers.ModelSerializer):
 
     def to_representation(self, instance):
         if not isinstance(instance, dict):
-            return super().to_representation(instance)
-        # A list page's row (``COLUMNS`` and ``tag_names``): each field's own conversion,
-        # without looking the value up through the field's source on a model instance.
-        return {
-            name: None if (value := instance[key]) is None else convert(value)
-            for name, key, convert in self._row_plan()
-        }
+            data = super().to_representation(instance)
+        else:
+            # A list page's row (``COLUMNS``, ``tag_names`` and ``sla_breached``): each field's
+            # own conversion, without looking the value up through a model instance's source.
+            data = {
+                name: None if (value := instance[key]) is None else convert(value)
+                for name, key, convert in self._row_plan()
+            }
+        if not self._sees_targets():
+            data.update(SLA_HIDDEN)
+        return data
+
+    def _sees_targets(self) -> bool:
+        """Whether the caller reads the helpdesk's targets: asked once per serializer."""
+        sees = self.__dict__.get("_sees")
+        if sees is None:
+            member = self.context.get("membership")
+            sees = self._sees = member is not None and can(member, "view_internal_notes")
+        return sees
 
     def _row_plan(self) -> list[tuple]:
         plan = self.__dict__.get("_plan")
@@ -198,6 +226,20 @@ class TicketSerializer(serializers.ModelSerializer):
                 else:
                     plan.append((field.field_name, field.source, field.to_representation))
         return plan
+
+
+SLA_HIDDEN = {
+    "first_response_due_at": None,
+    "next_response_due_at": None,
+    "resolution_due_at": None,
+    "sla_breached": [],
+}
+
+
+def with_breaches(rows, now) -> None:
+    """Give list rows (values of COLUMNS) their ``sla_breached`` as of ``now``."""
+    for row in rows:
+        row["sla_breached"] = breached_targets(row, now)
 
 
 class IdFilter(django_filters.NumberFilter):
@@ -319,6 +361,7 @@ class TicketViewSet(
             names[ticket_id].append(name)
         for row in page:
             row["tag_names"] = names[row["id"]]
+        with_breaches(page, timezone.now())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def create(self, request, *args, **kwargs):

@@ -1,5 +1,5 @@
 """Queues and their grants, tickets, their conversation, ratings, tags, saved filters,
-notification templates, mailboxes and mail: data and reads.
+notification templates, mailboxes and mail, service levels: data and reads.
 
 One module per concern; every name is re-exported here, so ``from tickets.models import X``
 works wherever X lives (and Django finds every model under the ``tickets`` app)."""
@@ -29,6 +29,17 @@ from .queues import (
 )
 from .ratings import Rating
 from .saved_filters import SavedFilter, SavedFilterQuerySet
+from .service_levels import (
+    BREACH_COLUMNS,
+    TARGETS,
+    Calendar,
+    CalendarQuerySet,
+    Holiday,
+    SlaPolicy,
+    SlaPolicyQuerySet,
+    TicketServiceLevels,
+    breached_targets,
+)
 from .tags import Tag
 from .tickets import (
     PRIORITY_LABELS,
@@ -40,6 +51,14 @@ from .tickets import (
 )
 
 __all__ = [
+    "BREACH_COLUMNS",
+    "TARGETS",
+    "Calendar",
+    "CalendarQuerySet",
+    "Holiday",
+    "SlaPolicy",
+    "SlaPolicyQuerySet",
+    "TicketServiceLevels",
     "GRANTS_VERSION",
     "PERSONAL",
     "TENANT_WIDE",
@@ -68,6 +87,7 @@ __all__ = [
     "TicketMail",
     "TicketQuerySet",
     "attachment_path",
+    "breached_targets",
     "granted_queue_ids",
     "priority_label",
     "sees_every_ticket",

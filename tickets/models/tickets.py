@@ -17,6 +17,7 @@ from accounts.tenancy import TenantOwned, TenantQuerySet
 from core.params import whole_number
 
 from .queues import Queue, granted_queue_ids, sees_every_ticket
+from .service_levels import TicketServiceLevels
 from .tags import Tag
 
 NUMBER_MAX = 2**31 - 1  # a PositiveIntegerField's greatest value
@@ -143,7 +144,7 @@ PRIORITY_RANK = models.Case(
 )
 
 
-class Ticket(TenantOwned):
+class Ticket(TenantOwned, TicketServiceLevels):
     class Status(models.TextChoices):
         NEW = "new", _("New")
         OPEN = "open", _("Open")

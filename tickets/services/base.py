@@ -12,6 +12,7 @@ from ..models import (
     Ticket,
     TicketEvent,
 )
+from .service_levels import recompute_service_levels
 
 
 class InvalidTransition(Exception):  # noqa: N818
@@ -101,9 +102,17 @@ def _writes_for_helpdesk(*, ticket: Ticket, author: User) -> bool:
 
 
 def _move(
-    ticket: Ticket, to: str, *, by: User | None, at, reason: str = "", about: str = ""
+    ticket: Ticket,
+    to: str,
+    *,
+    by: User | None,
+    at,
+    reason: str = "",
+    about: str = "",
+    recompute: bool = True,
 ) -> Ticket:
-    """Apply a legal move to a locked ticket and record it: the event metrics count from."""
+    """Apply a legal move to a locked ticket and record it: the event metrics count from.
+    Its due times move with it (``recompute=False``: the caller recomputes them itself)."""
     old = ticket.status
     ticket.status = to
     fields = ["status"]
@@ -115,6 +124,8 @@ def _move(
         fields.append("reopened_count")
     _touch(ticket, at, *fields)
     event = _event(ticket, by, TicketEvent.Kind.STATUS, old, to, at=at, reason=reason, about=about)
+    if recompute:
+        recompute_service_levels(ticket=ticket, at=at)
     if to == Ticket.Status.SOLVED:
         _notify_on_commit(event)
     return ticket

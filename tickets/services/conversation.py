@@ -22,6 +22,7 @@ from .base import (
     _writes_for_helpdesk,
 )
 from .properties import check_changes, update_ticket
+from .service_levels import recompute_service_levels
 
 
 @transaction.atomic
@@ -84,7 +85,8 @@ def add_comment(
         (not by_staff and ticket.status in REOPENED_BY_CUSTOMER_REPLY)
         or (by_staff and opens_new and ticket.status == Ticket.Status.NEW)
     ):
-        _move(ticket, Ticket.Status.OPEN, by=author, at=at)
+        _move(ticket, Ticket.Status.OPEN, by=author, at=at, recompute=False)
+    recompute_service_levels(ticket=ticket, at=at, reply_by_staff=by_staff if is_public else None)
     return comment
 
 

@@ -19,6 +19,7 @@ from .base import (
     _event,
     _notify_on_commit,
 )
+from .service_levels import recompute_service_levels
 
 
 def _next_number(tenant: Tenant) -> int:
@@ -95,6 +96,7 @@ def open_ticket(
                 created = _event(
                     ticket, by or requester, TicketEvent.Kind.CREATED, new=for_whom, at=at
                 )
+                recompute_service_levels(ticket=ticket, at=at)
                 _notify_on_commit(created)  # the requester's receipt, the agents' new request
                 if auto_assign and queue is not None and queue.assigns_automatically:
                     ticket = assign_automatically(ticket, at=at)

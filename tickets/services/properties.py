@@ -22,6 +22,7 @@ from .base import (
     _touch,
 )
 from .lifecycle import change_status
+from .service_levels import recompute_service_levels
 
 
 @transaction.atomic
@@ -63,6 +64,7 @@ def change_priority(*, ticket: Ticket, to: str, by: User | None, at=None) -> Tic
     old, ticket.priority = ticket.priority, to
     _touch(ticket, at, "priority")
     _event(ticket, by, TicketEvent.Kind.PRIORITY, old, to, at=at)
+    recompute_service_levels(ticket=ticket, at=at)
     return ticket
 
 
@@ -81,6 +83,7 @@ def move_to_queue(
     ticket.queue = queue
     _touch(ticket, at, "queue")
     _event(ticket, by, TicketEvent.Kind.QUEUE, old, queue.name if queue else "", at=at)
+    recompute_service_levels(ticket=ticket, at=at)
     if auto_assign and queue is not None and queue.assigns_automatically:
         from .assignment import assign_automatically
 

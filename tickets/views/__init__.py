@@ -18,6 +18,14 @@ from .history import organization_history, person_history
 from .macros import macro_delete, macro_edit, macro_preview, macros, open_on_behalf
 from .rating import _rate as _rate
 from .rating import rate, rate_by_link
+from .service_levels import (
+    calendar_delete,
+    calendar_edit,
+    calendar_holidays,
+    policy_delete,
+    policy_edit,
+    service_levels,
+)
 from .ticket import _add_to_conversation as _add_to_conversation
 from .ticket import _changes_since as _changes_since
 from .ticket import _conflict as _conflict
@@ -30,6 +38,12 @@ from .ticket import _version as _version
 from .ticket import attachment, ticket_page, ticket_presence
 
 __all__ = [
+    "calendar_delete",
+    "calendar_edit",
+    "calendar_holidays",
+    "policy_delete",
+    "policy_edit",
+    "service_levels",
     "attachment",
     "bulk",
     "delete_workspace_filter",
