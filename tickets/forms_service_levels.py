@@ -171,6 +171,13 @@ class SlaPolicyForm(forms.Form):
     pause_when_pending = forms.BooleanField(
         label=_("Pause the clock while pending"), required=False, initial=True
     )
+    warn_minutes_before = forms.IntegerField(
+        label=_("Warn before a due time (minutes)"),
+        min_value=0,
+        max_value=10_080,
+        initial=30,
+        help_text=_("The assignee, or the queue's agents, hear this long before; 0: no warning."),
+    )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -201,6 +208,7 @@ class SlaPolicyForm(forms.Form):
             "next_response_minutes": data["next_response_minutes"],
             "resolution_minutes": data["resolution_minutes"],
             "pause_when_pending": data["pause_when_pending"],
+            "warn_minutes_before": data["warn_minutes_before"],
         }
 
     @staticmethod
@@ -215,6 +223,7 @@ class SlaPolicyForm(forms.Form):
             "next_response_minutes": policy.next_response_minutes,
             "resolution_minutes": policy.resolution_minutes,
             "pause_when_pending": policy.pause_when_pending,
+            "warn_minutes_before": policy.warn_minutes_before,
         }
 
 

@@ -1,6 +1,7 @@
 """Template helpers of tickets: badges, names as customers see them, event values."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .models import Ticket, priority_label, status_label
 
@@ -26,8 +27,18 @@ def priority_badge(priority: str) -> str:
     return {"urgent": "badge--danger", "high": "badge--warn"}.get(priority, "")
 
 
+# A service-level target as the timeline names it.
+SLA_TARGET_WORDS = {
+    "first_response": gettext_lazy("first response"),
+    "next_response": gettext_lazy("next response"),
+    "resolution": gettext_lazy("resolution"),
+}
+
+
 def event_value(value: str, kind: str) -> str:
-    """A status or priority as people read it ("Pending", not "pending")."""
+    """A status or priority as people read it ("Pending", not "pending"); a target's name."""
+    if kind in ("sla_warn", "sla_breach"):
+        return str(SLA_TARGET_WORDS.get(value, value))
     choices = {"status": Ticket.Status, "priority": Ticket.Priority}.get(kind)
     if choices is None or value not in choices.values:
         return value

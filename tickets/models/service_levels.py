@@ -8,6 +8,7 @@ ticket's fields below.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,10 @@ class SlaPolicy(TenantOwned):
     next_response_minutes = models.PositiveIntegerField(null=True, blank=True)
     resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
     pause_when_pending = models.BooleanField(default=True)
+    # How long before a due time the assignee (or the queue's agents) is warned.
+    warn_minutes_before = models.PositiveIntegerField(
+        _("warn minutes before"), default=30, validators=[MaxValueValidator(10_080)]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
