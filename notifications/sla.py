@@ -34,9 +34,10 @@ BATCH = 500  # tickets per policy and run; the next run takes the rest
 
 
 def _pending(target: str, **due) -> Q:
-    return Q(**{f"{target}_met__isnull": True}) & Q(
-        **{f"{target}_due_at__{lookup}": value for lookup, value in due.items()}
-    )
+    """The target owed and due as asked (the next response's due time is set only while an
+    answer is owed; its ``met`` keeps an earlier late answer)."""
+    owed = Q() if target == "next_response" else Q(**{f"{target}_met__isnull": True})
+    return owed & Q(**{f"{target}_due_at__{lookup}": value for lookup, value in due.items()})
 
 
 def _record(ticket: Ticket, kind: str, target: str, due) -> TicketEvent | None:

@@ -1,7 +1,8 @@
 """Template helpers of tickets: badges, names as customers see them, event values."""
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Ticket, priority_label, status_label
 
@@ -50,7 +51,32 @@ def name_of(email: str, names: dict) -> str:
     return (names or {}).get(email) or email
 
 
+def due_state(due, now=None) -> dict:
+    """A due time as the lists say it: relative ("in 35 min", "2 h overdue") and whether it
+    is past (the red of the "Due" column)."""
+    now = now or timezone.now()
+    seconds = (due - now).total_seconds()
+    overdue = seconds < 0
+    minutes = max(1, round(abs(seconds) / 60))
+    if minutes < 120:
+        amount, n = "min", minutes
+    elif minutes < 48 * 60:
+        amount, n = "h", round(minutes / 60)
+    else:
+        amount, n = "d", round(minutes / 1440)
+    words = {
+        ("min", False): ngettext("in %(n)s min", "in %(n)s min", n),
+        ("min", True): ngettext("%(n)s min overdue", "%(n)s min overdue", n),
+        ("h", False): ngettext("in %(n)s h", "in %(n)s h", n),
+        ("h", True): ngettext("%(n)s h overdue", "%(n)s h overdue", n),
+        ("d", False): ngettext("in %(n)s day", "in %(n)s days", n),
+        ("d", True): ngettext("%(n)s day overdue", "%(n)s days overdue", n),
+    }[(amount, overdue)]
+    return {"words": words % {"n": n}, "overdue": overdue}
+
+
 FILTERS = {
+    "due_state": due_state,
     "status_label": status_label,
     "priority_label": priority_label,
     "public_name": public_name,

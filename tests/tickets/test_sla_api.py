@@ -121,6 +121,7 @@ def test_admin_orders_policies_in_the_contracts_shape(api, acme, ada, billing):
         "next_response_minutes",
         "resolution_minutes",
         "pause_when_pending",
+        "warn_minutes_before",  # an extension (docs/architecture.md)
     }
     assert data["conditions"]["priority"] == ["urgent"]
     assert data["conditions"]["queue"] == [billing.pk]

@@ -160,6 +160,9 @@ class TicketServiceLevels(models.Model):
     resolution_met = models.BooleanField(null=True, blank=True)
     sla_awaiting_since = models.DateTimeField(null=True, blank=True)
     sla_paused_since = models.DateTimeField(null=True, blank=True)
+    # The earliest due time still owed (None: nothing owed, or paused): the workspace's "Due"
+    # column, its sort and the "breaching soon" view read this one indexed column.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True

@@ -39,6 +39,7 @@ SLA_FIELDS = [
     "resolution_met",
     "sla_awaiting_since",
     "sla_paused_since",
+    "sla_due_at",
 ]
 
 
@@ -244,7 +245,19 @@ def plan_service_levels(
         else:
             plan[f"{target}_due_at"] = due_with_pauses(terms, start, minutes, pauses)
     _decide(plan, ticket, terms, at, reply_by_staff)
+    plan["sla_due_at"] = next_due(plan)
     return plan
+
+
+def next_due(fields: dict):
+    """The earliest due time still owed: a target not decided yet (the next response's is
+    set only while an answer is owed), or None."""
+    owed = [
+        fields["first_response_due_at"] if fields["first_response_met"] is None else None,
+        fields["next_response_due_at"],
+        fields["resolution_due_at"] if fields["resolution_met"] is None else None,
+    ]
+    return min((due for due in owed if due is not None), default=None)
 
 
 def _decide(plan: dict, ticket: Ticket, terms, at: datetime, reply_by_staff) -> None:
