@@ -116,3 +116,14 @@ def test_the_customer_never_sees_a_target(client, bob, four):
         assert "overdue" not in page
         assert "due--breached" not in page
         assert "Service level" not in page
+
+
+def test_the_ticket_page_lists_each_target_with_its_state(client, alice, four):
+    client.force_login(alice.user)
+    late = client.get(f"/t/acme/tickets/{four['late'].number}/").content.decode()
+    assert "Service level" in late
+    assert 'data-state="breached"' in late and "30 min overdue" in late
+    soon = client.get(f"/t/acme/tickets/{four['soon'].number}/").content.decode()
+    assert 'data-state="due"' in soon and "in 35 min" in soon
+    none = client.get(f"/t/acme/tickets/{four['none'].number}/").content.decode()
+    assert "Service level" not in none  # no policy: no box

@@ -170,6 +170,25 @@ class TicketServiceLevels(models.Model):
     def sla_breached_at(self, now) -> list[str]:
         return breached_targets({column: getattr(self, column) for column in BREACH_COLUMNS}, now)
 
+    def sla_targets(self, now=None) -> list[dict]:
+        """Each target the policy measures, as the ticket page lists it: its due time and
+        state (``met``, ``breached``, ``paused`` or ``due``)."""
+        now = now or timezone.now()
+        rows = []
+        for target in TARGETS:
+            due, met = getattr(self, f"{target}_due_at"), getattr(self, f"{target}_met")
+            owed = due is not None and (met is None or target == "next_response")
+            if owed:
+                state = "breached" if due < now else "due"
+            elif met is not None:
+                state = "met" if met else "breached"
+            elif self.sla_paused_since is not None and self.sla_policy_id is not None:
+                state = "paused"
+            else:
+                continue
+            rows.append({"target": target, "due": due, "state": state})
+        return rows
+
     @property
     def sla_breached(self) -> list[str]:
         return self.sla_breached_at(timezone.now())
