@@ -72,4 +72,3 @@ def workload(tenant: Tenant, now=None) -> list[Load]:
     for row in breaches if board else ():
         board[row["ticket__assignee_id"]].breached_this_week = row["tickets"]
     return sorted(board.values(), key=lambda load: (-load.open, load.name, load.email))
-
