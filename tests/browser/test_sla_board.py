@@ -12,7 +12,6 @@ from tests.tickets.sla import always_open, policy
 from tickets.notifications import muted
 from tickets.services import assign_ticket
 
-
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
