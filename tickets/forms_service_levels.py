@@ -173,6 +173,7 @@ class SlaPolicyForm(forms.Form):
     )
     warn_minutes_before = forms.IntegerField(
         label=_("Warn before a due time (minutes)"),
+        required=False,  # left empty: 30 for a new policy, unchanged for one edited
         min_value=0,
         max_value=10_080,
         initial=30,
@@ -199,6 +200,7 @@ class SlaPolicyForm(forms.Form):
             "channel": list(data["channel"]),
             "role": list(data["role"]),
         }
+        lead = data["warn_minutes_before"]
         return {
             "name": data["name"],
             "position": data["position"],
@@ -208,8 +210,7 @@ class SlaPolicyForm(forms.Form):
             "next_response_minutes": data["next_response_minutes"],
             "resolution_minutes": data["resolution_minutes"],
             "pause_when_pending": data["pause_when_pending"],
-            "warn_minutes_before": data["warn_minutes_before"],
-        }
+        } | ({"warn_minutes_before": lead} if lead is not None else {})
 
     @staticmethod
     def initial_for(policy: SlaPolicy) -> dict:
