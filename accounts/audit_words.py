@@ -118,6 +118,7 @@ FIELDS = {
     "hours": _("hours"),
     "next_response_minutes": _("next response (minutes)"),
     "pause_when_pending": _("pause while pending"),
+    "warn_minutes_before": _("warn minutes before"),
     "resolution_minutes": _("resolution (minutes)"),
     "year": _("year"),
     "agents_work_all_queues": _("agents work every queue"),

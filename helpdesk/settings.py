@@ -254,6 +254,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 900.0,
         "options": {"expires": 900},
     },
+    # Service levels: warnings before a due time (the policy's lead time), breaches on it.
+    "notifications-service-levels": {
+        "task": "notifications.tasks.warn_of_service_levels_task",
+        "schedule": 60.0,
+        "options": {"expires": 60},
+    },
     # Mail in: every active IMAP mailbox is read, one run per mailbox at a time.
     "mailroom-fetch-imap": {
         "task": "mailroom.tasks.fetch_imap_mailboxes_task",

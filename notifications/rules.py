@@ -8,7 +8,9 @@
   (``@alice@acme.example``): an address is unique and never a word of prose, where a name
   may be shared by two people or be part of a sentence;
 - ``assigned``: the new assignee, unless they took it themselves;
-- ``waiting``: supervisors (members who see every ticket), through ``tell_supervisors``.
+- ``waiting``: supervisors (members who see every ticket), through ``tell_supervisors``;
+- ``sla_warning``: the ticket's workers (as a new request), ``sla_breach``: supervisors,
+  from the beat job in ``notifications.sla``.
 
 Nobody is told of their own act, and whoever is told must still be allowed, by decide(), to
 see the ticket (and, for a note, to read internal notes): a requester whose membership ended
@@ -77,7 +79,14 @@ def _may_be_told(member: Membership, kind: str, ticket: Ticket) -> bool:
         return False
     if kind == Kind.MENTIONED:
         return can(member, "view_internal_notes", ticket)
-    if kind in (Kind.NEW_REQUEST, Kind.CUSTOMER_REPLY, Kind.ASSIGNED, Kind.WAITING):
+    if kind in (
+        Kind.NEW_REQUEST,
+        Kind.CUSTOMER_REPLY,
+        Kind.ASSIGNED,
+        Kind.WAITING,
+        Kind.SLA_WARNING,
+        Kind.SLA_BREACH,
+    ):
         return can(member, "work_tickets")
     return True
 

@@ -23,3 +23,11 @@ def tell_approvers_task(membership_id: int) -> int:
     from .approvals import tell_approvers
 
     return tell_approvers(membership_id=membership_id)
+
+
+@shared_task(autoretry_for=(SMTPException, ConnectionError), retry_backoff=True, max_retries=5)
+def warn_of_service_levels_task() -> dict[str, int]:
+    """Warn before a service-level target is due, tell supervisors when missed; once each."""
+    from .sla import warn_of_service_levels
+
+    return warn_of_service_levels()

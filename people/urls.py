@@ -12,6 +12,7 @@ from . import (
     views_explain,
     views_people,
     views_roles,
+    views_workload,
 )
 
 urlpatterns = [
@@ -20,6 +21,7 @@ urlpatterns = [
     path("access/request/", views_explain.ask_for_access, name="ask_for_access"),
     # People.
     path("people/", views_people.people, name="people"),
+    path("people/workload/", views_workload.workload_board, name="workload"),
     path("people/approvals/", views_approvals.approvals, name="approvals"),
     path(
         "people/approvals/<id:membership_id>/",

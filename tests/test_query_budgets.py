@@ -104,6 +104,8 @@ BUDGETS = [
     Budget(P + "people/approvals/", "ada", "/t/acme/people/approvals/", 8, 9),
     # the member's absences with their substitutes, the form's staff, who is away today
     Budget(P + "people/away/", "alice", "/t/acme/people/away/", 5, 5),
+    # one grouped query of open tickets, one of this week's breaches (the staff: cached)
+    Budget(P + "people/workload/", "ada", "/t/acme/people/workload/", 6, 6),
     # a count, the page, the form's roles and organizations (cursors)
     Budget(P + "people/invitations/", "ada", "/t/acme/people/invitations/", 7, 8),
     Budget(P + "roles/", "ada", "/t/acme/roles/", 5, 5),

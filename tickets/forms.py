@@ -264,6 +264,8 @@ SORTS = {
     "priority": ("priority_rank", _("Least urgent first")),
     "-number": ("-number", _("Highest number")),
     "number": ("number", _("Lowest number")),
+    "due": ("sla_due_at", _("Due soonest first")),
+    "-due": ("-sla_due_at", _("Due last first")),
 }
 
 
@@ -273,6 +275,7 @@ class WorkspaceFilterForm(forms.Form):
         ("unassigned", _("Unassigned in my queues")),
         ("queues", _("All in my queues")),
         ("recent", _("Recently updated")),
+        ("breaching", _("Breaching soon")),
         ("all", _("All tickets")),
     ]
     view = forms.ChoiceField(label=_("View"), choices=VIEWS, required=False)
@@ -310,6 +313,15 @@ class WorkspaceFilterForm(forms.Form):
     )
     updated_after = forms.DateField(
         label=_("Updated since"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    due = forms.ChoiceField(
+        label=_("Due"),
+        required=False,
+        choices=[
+            ("", _("Any time")),
+            ("hour", _("Due within the hour")),
+            ("breached_week", _("Breached this week")),
+        ],
     )
     sort = forms.ChoiceField(
         label=_("Sort"), choices=[(k, v[1]) for k, v in SORTS.items()], required=False

@@ -171,6 +171,14 @@ class SlaPolicyForm(forms.Form):
     pause_when_pending = forms.BooleanField(
         label=_("Pause the clock while pending"), required=False, initial=True
     )
+    warn_minutes_before = forms.IntegerField(
+        label=_("Warn before a due time (minutes)"),
+        required=False,  # left empty: 30 for a new policy, unchanged for one edited
+        min_value=0,
+        max_value=10_080,
+        initial=30,
+        help_text=_("The assignee, or the queue's agents, hear this long before; 0: no warning."),
+    )
 
     def __init__(self, *args, tenant, **kwargs):
         super().__init__(*args, **kwargs)
@@ -192,6 +200,7 @@ class SlaPolicyForm(forms.Form):
             "channel": list(data["channel"]),
             "role": list(data["role"]),
         }
+        lead = data["warn_minutes_before"]
         return {
             "name": data["name"],
             "position": data["position"],
@@ -201,7 +210,7 @@ class SlaPolicyForm(forms.Form):
             "next_response_minutes": data["next_response_minutes"],
             "resolution_minutes": data["resolution_minutes"],
             "pause_when_pending": data["pause_when_pending"],
-        }
+        } | ({"warn_minutes_before": lead} if lead is not None else {})
 
     @staticmethod
     def initial_for(policy: SlaPolicy) -> dict:
@@ -215,6 +224,7 @@ class SlaPolicyForm(forms.Form):
             "next_response_minutes": policy.next_response_minutes,
             "resolution_minutes": policy.resolution_minutes,
             "pause_when_pending": policy.pause_when_pending,
+            "warn_minutes_before": policy.warn_minutes_before,
         }
 
 

@@ -107,6 +107,22 @@ DEFAULTS = {
             "{{ reason }}"
         ),
     ),
+    Kind.SLA_WARNING: (
+        _("[{{ helpdesk }}] Due soon: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            'The {{ reason }} of ticket #{{ number }} "{{ subject }}" from {{ requester_name }} '
+            "is due soon."
+        ),
+    ),
+    Kind.SLA_BREACH: (
+        _("[{{ helpdesk }}] Target missed: #{{ number }} {{ subject }}"),
+        _(
+            "Hello {{ recipient_name }},\n\n"
+            'The {{ reason }} of ticket #{{ number }} "{{ subject }}" from {{ requester_name }} '
+            "is overdue."
+        ),
+    ),
 }
 
 _muted: ContextVar[bool] = ContextVar("tickets_notifications_muted", default=False)

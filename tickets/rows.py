@@ -20,6 +20,7 @@ WORKSPACE_COLUMNS = (
     "updated_at",
     "created_at",  # the age column
     "customer_replied_at",  # the "customer replied" marker
+    "sla_due_at",  # the "Due" column
     "requester_id",
     "organization_id",
     # TicketQuerySet.with_list_names

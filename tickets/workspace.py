@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet, ValidationError
 from django.db import connection
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from accounts.models import Membership, Organization
 from core.params import object_id, page_number, whole_number
 
 from .forms import SORTS
-from .models import Queue, Ticket, granted_queue_ids, works_every_queue
+from .models import Queue, Ticket, TicketEvent, granted_queue_ids, works_every_queue
 from .models.tickets import PRIORITY_RANK
 
 DEFAULT_PAGE_SIZE = 25
@@ -27,6 +27,27 @@ MAX_PAGE_SIZE = 100
 
 def _day_start(day):
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+# "Breaching soon": owed within this long, or overdue.
+SOON = timedelta(hours=1)
+
+
+def _soon():
+    return timezone.now() + SOON
+
+
+def week_start():
+    """Monday 00:00 of this week, in the current time zone."""
+    today = timezone.localdate()
+    return _day_start(today - timedelta(days=today.weekday()))
+
+
+def breaches_since(since):
+    """A ticket's breach events since ``since`` (to be used in Exists)."""
+    return TicketEvent.objects.filter(
+        ticket_id=OuterRef("pk"), kind=TicketEvent.Kind.SLA_BREACH, created_at__gte=since
+    )
 
 
 def _in_queues_of(member: Membership) -> Q:
@@ -79,6 +100,12 @@ def workspace_tickets(member: Membership, data: dict):
         )
     if data.get("updated_after"):
         tickets = tickets.filter(updated_at__gte=_day_start(data["updated_after"]))
+    if view == "breaching":
+        tickets = tickets.open().filter(in_my_queues, sla_due_at__lte=_soon())
+    if data.get("due") == "hour":
+        tickets = tickets.open().filter(sla_due_at__gte=timezone.now(), sla_due_at__lte=_soon())
+    elif data.get("due") == "breached_week":
+        tickets = tickets.filter(Exists(breaches_since(week_start())))
     if data.get("q"):
         tickets = tickets.search(data["q"], member=member)
     order = SORTS[sort_of(data)][0]
@@ -94,7 +121,7 @@ def sort_of(data: dict) -> str:
     sort = data.get("sort")
     if sort in SORTS:
         return sort
-    return "-updated" if data.get("view") == "recent" else "-created"
+    return {"recent": "-updated", "breaching": "due"}.get(data.get("view"), "-created")
 
 
 # The columns whose header sorts, each with its sort keys (ascending, descending) as the
@@ -106,6 +133,7 @@ SORT_COLUMNS = {
     "priority": ("priority", "-priority"),
     "updated": ("updated", "-updated"),
     "age": ("-created", "created"),
+    "due": ("due", "-due"),  # ticket_due
 }
 
 

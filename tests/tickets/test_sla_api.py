@@ -121,6 +121,7 @@ def test_admin_orders_policies_in_the_contracts_shape(api, acme, ada, billing):
         "next_response_minutes",
         "resolution_minutes",
         "pause_when_pending",
+        "warn_minutes_before",  # an extension (docs/architecture.md)
     }
     assert data["conditions"]["priority"] == ["urgent"]
     assert data["conditions"]["queue"] == [billing.pk]
@@ -241,3 +242,16 @@ def test_staff_see_due_times_on_tickets_and_customers_do_not(api, acme, alice, b
         assert seen["first_response_due_at"] is None
         assert seen["resolution_due_at"] is None
         assert seen["sla_breached"] == []
+
+
+def test_the_warning_lead_time_is_set_and_checked(api, acme, ada):
+    standard = policy(acme, always_open(acme))
+    assert standard.warn_minutes_before == 30  # the default
+    login_api(api, ada)
+    bad = api.patch(url(acme, f"sla-policies/{standard.pk}/"), {"warn_minutes_before": -5})
+    assert bad.status_code == 400 and "warn_minutes_before" in bad.json()
+    good = api.patch(url(acme, f"sla-policies/{standard.pk}/"), {"warn_minutes_before": 15})
+    assert good.status_code == 200 and good.json()["warn_minutes_before"] == 15
+    assert SlaPolicy.objects.get(pk=standard.pk).warn_minutes_before == 15
+    entry = AuditEntry.objects.filter(action="sla_policy.changed").latest("pk")
+    assert entry.after["warn_minutes_before"] == 15

@@ -155,6 +155,13 @@ class SlaPolicySerializer(serializers.ModelSerializer):
     next_response_minutes = _minutes_field()
     resolution_minutes = _minutes_field()
     pause_when_pending = serializers.BooleanField(required=False, default=True)
+    warn_minutes_before = serializers.IntegerField(
+        min_value=0,
+        max_value=10_080,
+        required=False,
+        default=30,
+        help_text="Minutes before a due time that the ticket's agents are warned (0: never).",
+    )
 
     class Meta:
         model = SlaPolicy
@@ -168,6 +175,7 @@ class SlaPolicySerializer(serializers.ModelSerializer):
             "next_response_minutes",
             "resolution_minutes",
             "pause_when_pending",
+            "warn_minutes_before",
         ]
         read_only_fields = ["id"]
 

@@ -72,6 +72,10 @@ class TicketEvent(TenantOwned):
         NOTE = "note", _("internal note")
         RATED = "rated", _("rated")
         COLLEAGUE = "colleague", _("colleague added")
+        # A target about to be missed, and missed: the timeline's entry and the "once" record
+        # of the beat job that tells people (new_value: the target, old_value: its due time).
+        SLA_WARNING = "sla_warn", _("service-level warning")
+        SLA_BREACH = "sla_breach", _("service level breached")
 
     class Reason(models.TextChoices):
         """Why the helpdesk itself made a change, said in words on the timeline."""
@@ -107,6 +111,14 @@ class TicketEvent(TenantOwned):
             models.Index(fields=["ticket", "created_at"], name="event_timeline"),
             # Incremental metrics: what changed in a tenant since the last run.
             models.Index(fields=["tenant", "created_at"], name="event_recent"),
+        ]
+        constraints = [
+            # One warning and one breach per target and due time (a job run twice tells once).
+            models.UniqueConstraint(
+                fields=["ticket", "kind", "new_value", "old_value"],
+                condition=models.Q(kind__in=["sla_warn", "sla_breach"]),
+                name="event_sla_once",
+            )
         ]
 
     def __str__(self):

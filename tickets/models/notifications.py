@@ -23,6 +23,8 @@ class NotificationTemplate(TenantOwned):
         MENTIONED = "mentioned", _("An agent was mentioned in an internal note")
         ASSIGNED = "assigned", _("A ticket was assigned to an agent")
         WAITING = "waiting", _("A ticket waits too long (to supervisors)")
+        SLA_WARNING = "sla_warning", _("A service-level target is due soon (to its agents)")
+        SLA_BREACH = "sla_breach", _("A service-level target was missed (to supervisors)")
 
     kind = models.CharField(max_length=20, choices=Kind.choices)
     language = models.CharField(

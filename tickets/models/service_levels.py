@@ -8,6 +8,7 @@ ticket's fields below.
 
 from __future__ import annotations
 
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -116,6 +117,10 @@ class SlaPolicy(TenantOwned):
     next_response_minutes = models.PositiveIntegerField(null=True, blank=True)
     resolution_minutes = models.PositiveIntegerField(null=True, blank=True)
     pause_when_pending = models.BooleanField(default=True)
+    # How long before a due time the assignee (or the queue's agents) is warned.
+    warn_minutes_before = models.PositiveIntegerField(
+        _("warn minutes before"), default=30, validators=[MaxValueValidator(10_080)]
+    )
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(default=timezone.now)
 
@@ -160,12 +165,34 @@ class TicketServiceLevels(models.Model):
     # sum them instead of walking calendars over every ticket of a rebuild.
     first_response_business_seconds = models.PositiveIntegerField(null=True, blank=True)
     resolution_business_seconds = models.PositiveIntegerField(null=True, blank=True)
+    # The earliest due time still owed (None: nothing owed, or paused): the workspace's "Due"
+    # column, its sort and the "breaching soon" view read this one indexed column.
+    sla_due_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         abstract = True
 
     def sla_breached_at(self, now) -> list[str]:
         return breached_targets({column: getattr(self, column) for column in BREACH_COLUMNS}, now)
+
+    def sla_targets(self, now=None) -> list[dict]:
+        """Each target the policy measures, as the ticket page lists it: its due time and
+        state (``met``, ``breached``, ``paused`` or ``due``)."""
+        now = now or timezone.now()
+        rows = []
+        for target in TARGETS:
+            due, met = getattr(self, f"{target}_due_at"), getattr(self, f"{target}_met")
+            owed = due is not None and (met is None or target == "next_response")
+            if owed:
+                state = "breached" if due < now else "due"
+            elif met is not None:
+                state = "met" if met else "breached"
+            elif self.sla_paused_since is not None and self.sla_policy_id is not None:
+                state = "paused"
+            else:
+                continue
+            rows.append({"target": target, "due": due, "state": state})
+        return rows
 
     @property
     def sla_breached(self) -> list[str]:

@@ -235,6 +235,8 @@ class Ticket(TenantOwned, TicketServiceLevels):
             models.Index(fields=["tenant", "queue", "-created_at"], name="ticket_queue_newest"),
             # "All tickets" for supervisors and admins, and the API list, newest first.
             models.Index(fields=["tenant", "-created_at"], name="ticket_newest"),
+            # The workspace's sort by due time (and its id, the tie-break).
+            models.Index(fields=["tenant", "sla_due_at", "id"], name="ticket_due"),
             # "Unassigned in my queues": a queue's tickets nobody holds, newest first.
             models.Index(
                 fields=["tenant", "queue", "-created_at"],

@@ -63,6 +63,19 @@ from .sla_settings import (
 from .workspace import delete_filter, remove_team_view, save_filter, share_team_view
 
 __all__ = [
+    "PolicyTerms",
+    "applicable_policy",
+    "create_calendar",
+    "create_sla_policy",
+    "delete_calendar",
+    "delete_sla_policy",
+    "load_country_holidays",
+    "preview_service_levels",
+    "recompute_open_tickets",
+    "recompute_service_levels",
+    "remove_holiday",
+    "update_calendar",
+    "update_sla_policy",
     "AttachmentRefused",
     "ColleagueRefused",
     "FIELD_ACTIONS",

@@ -41,6 +41,7 @@ SLA_FIELDS = [
     "sla_paused_since",
     "first_response_business_seconds",
     "resolution_business_seconds",
+    "sla_due_at",
 ]
 
 
@@ -247,6 +248,7 @@ def plan_service_levels(
             plan[f"{target}_due_at"] = due_with_pauses(terms, start, minutes, pauses)
     _decide(plan, ticket, terms, at, reply_by_staff)
     _measure(plan, ticket, terms, pauses)
+    plan["sla_due_at"] = next_due(plan)
     return plan
 
 
@@ -262,6 +264,17 @@ def _measure(plan: dict, ticket: Ticket, terms, pauses) -> None:
         field = f"{target}_business_seconds"
         if plan[field] is None and done is not None:
             plan[field] = terms.clock_seconds(ticket.created_at, done, pauses)
+
+
+def next_due(fields: dict):
+    """The earliest due time still owed: a target not decided yet (the next response's is
+    set only while an answer is owed), or None."""
+    owed = [
+        fields["first_response_due_at"] if fields["first_response_met"] is None else None,
+        fields["next_response_due_at"],
+        fields["resolution_due_at"] if fields["resolution_met"] is None else None,
+    ]
+    return min((due for due in owed if due is not None), default=None)
 
 
 def _decide(plan: dict, ticket: Ticket, terms, at: datetime, reply_by_staff) -> None:

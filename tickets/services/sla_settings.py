@@ -270,6 +270,21 @@ def clean_conditions(tenant_id: int, conditions) -> dict:
     return clean
 
 
+MAX_LEAD_MINUTES = 10_080  # a week
+
+
+def _clean_lead_time(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEAD_MINUTES:
+        raise ValidationError(
+            {
+                "warn_minutes_before": [
+                    _("Warn 0 to %(max)s minutes before a due time.") % {"max": MAX_LEAD_MINUTES}
+                ]
+            }
+        )
+    return value
+
+
 def _clean_minutes(field: str, value):
     if value is None:
         return None
@@ -298,6 +313,7 @@ def _policy_state(policy: SlaPolicy) -> dict:
         "next_response_minutes": policy.next_response_minutes,
         "resolution_minutes": policy.resolution_minutes,
         "pause_when_pending": policy.pause_when_pending,
+        "warn_minutes_before": policy.warn_minutes_before,
     }
 
 
@@ -316,6 +332,7 @@ POLICY_FIELDS = (
     "next_response_minutes",
     "resolution_minutes",
     "pause_when_pending",
+    "warn_minutes_before",
 )
 
 
@@ -337,6 +354,8 @@ def _apply_policy(policy: SlaPolicy, changes: dict) -> None:
             value = _clean_minutes(field, value)
         elif field == "position":
             value = int(value)
+        elif field == "warn_minutes_before":
+            value = _clean_lead_time(value)
         setattr(policy, field, value)
 
 

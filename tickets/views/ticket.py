@@ -165,6 +165,8 @@ def _staff_ticket(request, ticket: Ticket):
         .filter(user_id=ticket.requester_id)
         .first(),
         "may_view_people": can(member, "view_people"),
+        # The targets are internal: for those who work tickets (decide()), never customers.
+        "service_levels": ticket.sla_targets() if can(member, "work_tickets") else [],
         # The timeline keeps assignees by e-mail (stable); people read their names.
         "names": staff_names(request.tenant),
         **rights,
