@@ -5,6 +5,32 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+FILL_NEXT_DUE = """
+UPDATE tickets_ticket SET sla_due_at = LEAST(
+    CASE WHEN first_response_met IS NULL THEN first_response_due_at END,
+    next_response_due_at,
+    CASE WHEN resolution_met IS NULL THEN resolution_due_at END
+)
+WHERE sla_policy_id IS NOT NULL
+"""
+
+
+def fill_next_due(apps, schema_editor):
+    if schema_editor.connection.vendor == "postgresql":  # one statement (LEAST skips NULLs)
+        schema_editor.execute(FILL_NEXT_DUE)
+        return
+    # SQLite (the demo) has no LEAST that skips NULLs: the few rows one by one.
+    Ticket = apps.get_model("tickets", "Ticket")
+    for ticket in Ticket.objects.exclude(sla_policy=None).iterator():
+        owed = [
+            ticket.first_response_due_at if ticket.first_response_met is None else None,
+            ticket.next_response_due_at,
+            ticket.resolution_due_at if ticket.resolution_met is None else None,
+        ]
+        ticket.sla_due_at = min((due for due in owed if due is not None), default=None)
+        ticket.save(update_fields=["sla_due_at"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -24,19 +50,9 @@ class Migration(migrations.Migration):
             name='sla_due_at',
             field=models.DateTimeField(blank=True, null=True),
         ),
-        # The tickets that already carry due times get their earliest one still owed
-        # (LEAST skips NULLs), as recompute_service_levels writes it from now on.
-        migrations.RunSQL(
-            """
-            UPDATE tickets_ticket SET sla_due_at = LEAST(
-                CASE WHEN first_response_met IS NULL THEN first_response_due_at END,
-                next_response_due_at,
-                CASE WHEN resolution_met IS NULL THEN resolution_due_at END
-            )
-            WHERE sla_policy_id IS NOT NULL
-            """,
-            migrations.RunSQL.noop,
-        ),
+        # The tickets that already carry due times get their earliest one still owed, as
+        # recompute_service_levels writes it from now on.
+        migrations.RunPython(fill_next_due, migrations.RunPython.noop),
         migrations.AlterField(
             model_name='notificationtemplate',
             name='kind',
