@@ -132,4 +132,6 @@
     if (action(event) === false) return;
     event.preventDefault();
   });
+  // Said once listening: a key pressed before this (the script is deferred) does nothing.
+  document.documentElement.dataset.shortcutsReady = "1";
 })();

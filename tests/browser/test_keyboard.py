@@ -29,12 +29,19 @@ def _current(page):
     return page.locator("tr.is-current")
 
 
+def _ready(page):
+    """Wait until the page's shortcuts listen (the script is deferred): a key pressed sooner
+    does nothing, and the test would race the page."""
+    expect(page.locator("html")).to_have_attribute("data-shortcuts-ready", "1")
+
+
 def test_j_and_k_walk_the_list_and_enter_opens_then_j_goes_on_from_ticket_to_ticket(
     page, live_server, login, alice, listed
 ):
     first, second, third = listed
     login(alice.user.email, PASSWORD)
     page.goto(live_server.url + "/t/acme/workspace/")
+    _ready(page)
     page.keyboard.press("j")
     expect(_current(page)).to_have_attribute("data-ticket", str(third.number))
     page.keyboard.press("j")
@@ -45,19 +52,25 @@ def test_j_and_k_walk_the_list_and_enter_opens_then_j_goes_on_from_ticket_to_tic
     expect(_current(page)).to_have_attribute("data-ticket", str(second.number))
     page.keyboard.press("Enter")
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{second.number}/")
+    _ready(page)
 
     page.keyboard.press("j")  # the next ticket of the list she came from
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{first.number}/")
+    _ready(page)
     page.keyboard.press("k")
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{second.number}/")
+    _ready(page)
     page.keyboard.press("k")
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{third.number}/")
+    _ready(page)
     page.keyboard.press("k")  # the first of the list: nothing before it
     expect(page.locator("h1")).to_contain_text(third.subject)
     page.goto(live_server.url + "/t/acme/workspace/")  # back: the row she left is current
+    _ready(page)
     expect(_current(page)).to_have_attribute("data-ticket", str(third.number))
     page.keyboard.press("o")
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{third.number}/")
+    _ready(page)
 
 
 def test_on_the_ticket_page_r_n_a_s_and_typing_stays_typing(
@@ -66,6 +79,7 @@ def test_on_the_ticket_page_r_n_a_s_and_typing_stays_typing(
     ticket = listed[0]
     login(alice.user.email, PASSWORD)
     page.goto(live_server.url + f"/t/acme/tickets/{ticket.number}/")
+    _ready(page)
     body = page.locator("#id_body")
 
     page.keyboard.press("n")
@@ -74,6 +88,7 @@ def test_on_the_ticket_page_r_n_a_s_and_typing_stays_typing(
     page.keyboard.type("just a note: j k a s ?")  # shortcuts never fire in a field
     expect(body).to_have_value("just a note: j k a s ?")
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{ticket.number}/")
+    _ready(page)
     expect(page.locator("#shortcuts-help")).not_to_be_visible()
     body.blur()
     page.keyboard.press("r")
@@ -99,17 +114,20 @@ def test_question_mark_lists_the_shortcuts_and_slash_goes_to_search(
 ):
     login(alice.user.email, PASSWORD)
     page.goto(live_server.url + f"/t/acme/tickets/{listed[0].number}/")
+    _ready(page)
     page.keyboard.press("?")
     dialog = page.get_by_role("dialog", name="Keyboard shortcuts")
     expect(dialog).to_be_visible()
     expect(dialog.get_by_text("Internal note")).to_be_visible()
     page.keyboard.press("j")  # the help is open: nothing moves
     expect(page).to_have_url(live_server.url + f"/t/acme/tickets/{listed[0].number}/")
+    _ready(page)
     page.keyboard.press("Escape")
     expect(dialog).not_to_be_visible()
 
     page.keyboard.press("/")
     expect(page).to_have_url(live_server.url + "/t/acme/workspace/#search")
+    _ready(page)
     search = page.locator("#id_q")
     expect(search).to_be_focused()
     came_from = str(listed[0].number)  # its row is the current one
@@ -128,6 +146,7 @@ def test_in_the_workspace_a_assigns_the_current_row_to_me_and_s_sets_status(
     first, second, third = listed
     login(alice.user.email, PASSWORD)
     page.goto(live_server.url + "/t/acme/workspace/")
+    _ready(page)
     expect(page.locator("details.filters")).not_to_have_attribute("open", "")
     page.keyboard.press("j")
     page.keyboard.press("j")
@@ -151,6 +170,7 @@ def test_headers_sort_and_say_how(page, live_server, login, alice, listed):
     first, second, third = listed
     login(alice.user.email, PASSWORD)
     page.goto(live_server.url + "/t/acme/workspace/")
+    _ready(page)
     numbers = page.locator("table[data-ticket-list] tbody tr td:nth-child(2)")
     age = page.get_by_role("columnheader", name="Age")
     updated = page.get_by_role("columnheader", name="Updated")
