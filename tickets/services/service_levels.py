@@ -99,6 +99,9 @@ def policies_changed(tenant_id: int) -> None:
     from outbox.services import enqueue
 
     versions.bump(sla_version(tenant_id))
+    # Again once committed: a request that read the terms between the bump and the commit
+    # cached the old ones (a deleted policy a new ticket would then point at).
+    transaction.on_commit(lambda: versions.bump(sla_version(tenant_id)))
     enqueue(RECOMPUTE_TASK, tenant_id)
 
 
