@@ -221,6 +221,10 @@ def _on_time(done: datetime, due: datetime | None) -> bool:
     return due is None or done <= due
 
 
+def _still_there(policy_id: int) -> bool:
+    return SlaPolicy.objects.filter(pk=policy_id).exists()
+
+
 def plan_service_levels(
     *, ticket: Ticket, at: datetime | None = None, reply_by_staff: bool | None = None
 ) -> dict:
@@ -228,6 +232,10 @@ def plan_service_levels(
     at = at or timezone.now()
     now = {field: getattr(ticket, _attribute(field)) for field in SLA_FIELDS}
     terms = applicable_policy(ticket)
+    if terms is not None and terms.id != now["sla_policy"] and not _still_there(terms.id):
+        # Terms kept by another process (no shared cache) named a policy deleted since.
+        versions.bump(sla_version(ticket.tenant_id))
+        terms = applicable_policy(ticket)
     plan = dict(now, sla_policy=terms.id if terms else None)
     if reply_by_staff is False and ticket.first_response_at and not now["sla_awaiting_since"]:
         plan["sla_awaiting_since"] = at  # the customer wrote again: an answer is owed
