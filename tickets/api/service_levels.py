@@ -12,6 +12,7 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
+from accounts.api.base import _bad_input
 from accounts.viewsets import TenantScopedViewSet
 from core.params import MAX_ID, MAX_INTEGER, object_id
 
@@ -26,12 +27,6 @@ from ..services import (
     update_sla_policy,
 )
 from ..services.service_levels import MAX_TARGET_MINUTES
-
-
-def _bad_input(error: DjangoValidationError):
-    raise ValidationError(
-        error.message_dict if hasattr(error, "error_dict") else {"detail": error.messages}
-    ) from None
 
 
 class HoursSerializer(serializers.Serializer):
